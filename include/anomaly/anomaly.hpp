@@ -1,0 +1,6 @@
+#pragma once
+// Umbrella: the core, every detector, the streaming detectors and the metrics.
+#include <anomaly/core.hpp>
+#include <anomaly/detectors.hpp>
+#include <anomaly/metrics.hpp>
+#include <anomaly/streaming.hpp>
