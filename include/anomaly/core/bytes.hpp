@@ -31,7 +31,7 @@ V to_little_endian(V value) noexcept {
 class ByteWriter {
  public:
   template <class V>
-    requires std::is_arithmetic_v<V> || std::is_enum_v<V>
+  requires std::is_arithmetic_v<V> || std::is_enum_v<V>
   void write(V value) {
     value = detail::to_little_endian(value);
     const auto* bytes = reinterpret_cast<const std::byte*>(&value);
@@ -62,8 +62,8 @@ class ByteReader {
       : bytes_(bytes), base_offset_(base_offset) {}
 
   template <class V>
-    requires std::is_arithmetic_v<V> || std::is_enum_v<V>
-  V read(const char* what) noexcept {
+  requires std::is_arithmetic_v<V> || std::is_enum_v<V> V read(const char* what)
+  noexcept {
     V value{};
     if (error_) return value;
     if (bytes_.size() - offset_ < sizeof(V)) {

@@ -28,13 +28,20 @@ enum class ErrorCode : int {
 /// Short stable name of a code, as used in messages.
 constexpr std::string_view to_string(ErrorCode code) noexcept {
   switch (code) {
-    case ErrorCode::invalid_parameter: return "invalid_parameter";
-    case ErrorCode::empty_input: return "empty_input";
-    case ErrorCode::too_few_samples: return "too_few_samples";
-    case ErrorCode::non_finite_input: return "non_finite_input";
-    case ErrorCode::dimension_mismatch: return "dimension_mismatch";
-    case ErrorCode::corrupt_model: return "corrupt_model";
-    case ErrorCode::incompatible_model: return "incompatible_model";
+    case ErrorCode::invalid_parameter:
+      return "invalid_parameter";
+    case ErrorCode::empty_input:
+      return "empty_input";
+    case ErrorCode::too_few_samples:
+      return "too_few_samples";
+    case ErrorCode::non_finite_input:
+      return "non_finite_input";
+    case ErrorCode::dimension_mismatch:
+      return "dimension_mismatch";
+    case ErrorCode::corrupt_model:
+      return "corrupt_model";
+    case ErrorCode::incompatible_model:
+      return "incompatible_model";
   }
   return "unknown";
 }
@@ -48,7 +55,8 @@ class Error {
 #if defined(__GNUC__)
   __attribute__((format(printf, 2, 3)))
 #endif
-  static Error make(ErrorCode code, const char* format, ...) noexcept {
+  static Error
+  make(ErrorCode code, const char* format, ...) noexcept {
     Error error;
     error.code_ = code;
     va_list args;
@@ -58,8 +66,12 @@ class Error {
     return error;
   }
 
-  ErrorCode code() const noexcept { return code_; }
-  const char* message() const noexcept { return message_.data(); }
+  ErrorCode code() const noexcept {
+    return code_;
+  }
+  const char* message() const noexcept {
+    return message_.data();
+  }
 
  private:
   Error() = default;
@@ -71,7 +83,8 @@ class Error {
 /// What the library throws: an invalid_argument that keeps the stable code.
 class Exception : public std::invalid_argument {
  public:
-  explicit Exception(const Error& error) : std::invalid_argument(error.message()), code_(error.code()) {}
+  explicit Exception(const Error& error)
+      : std::invalid_argument(error.message()), code_(error.code()) {}
   ErrorCode code() const noexcept { return code_; }
 
  private:

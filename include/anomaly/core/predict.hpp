@@ -17,7 +17,8 @@ Labels predict(const M& model, const MatrixRef<typename M::Scalar>& X) {
 /// How predict_proba maps a score to [0, 1], using the model's training-score summary.
 enum class Scaling {
   linear,  ///< min-max over the training scores, clipped (PyOD's "linear")
-  unify,   ///< Gaussian scaling, erf((s - mean) / (stddev sqrt 2)) clipped at 0 (Kriegel et al. 2011)
+  unify,   ///< Gaussian scaling, erf((s - mean) / (stddev sqrt 2)) clipped at 0 (Kriegel et al.
+           ///< 2011)
   rank,    ///< fraction of training scores at or below the score
 };
 
@@ -42,7 +43,9 @@ Vector<typename M::Scalar> predict_proba(const M& model, const MatrixRef<typenam
         p = spread > 0 ? std::erf((s - summary.mean) / spread) : (s > summary.mean ? 1.0 : 0.0);
         break;
       }
-      case Scaling::rank: p = summary.rank(scores[i]); break;
+      case Scaling::rank:
+        p = summary.rank(scores[i]);
+        break;
     }
     scores[i] = static_cast<T>(std::clamp(p, 0.0, 1.0));
   }
@@ -60,9 +63,10 @@ M with_threshold(M model, const Threshold& rule) {
 /// Outlier mode: fits on X and scores X's own rows, leave-one-out where the detector defines it
 /// (a detector with a fit_score member, like LocalOutlierFactor, is asked directly).
 template <Detector D>
-FitScore<typename D::Model> fit_score(const D& detector,
-                                      const MatrixRef<typename D::Scalar>& X) {
-  if constexpr (requires { { detector.fit_score(X) } -> std::same_as<FitScore<typename D::Model>>; }) {
+FitScore<typename D::Model> fit_score(const D& detector, const MatrixRef<typename D::Scalar>& X) {
+  if constexpr (requires {
+                  { detector.fit_score(X) } -> std::same_as<FitScore<typename D::Model>>;
+                }) {
     return detector.fit_score(X);
   } else {
     auto model = detector.fit(X);

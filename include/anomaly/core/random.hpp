@@ -71,7 +71,8 @@ constexpr T uniform_real(Random& random, T low, T high) noexcept {
 }
 
 namespace detail {
-/// The 128-bit product of a and b as (high, low) words, without __int128 (absent on 32-bit targets).
+/// The 128-bit product of a and b as (high, low) words, without __int128 (absent on 32-bit
+/// targets).
 constexpr std::pair<std::uint64_t, std::uint64_t> multiply_wide(std::uint64_t a,
                                                                 std::uint64_t b) noexcept {
   const std::uint64_t a_lo = a & 0xFFFFFFFFu, a_hi = a >> 32;
@@ -120,7 +121,8 @@ T normal(Random& random) noexcept {
     const double u = 2.0 * uniform_real<double>(random) - 1.0;
     const double v = 2.0 * uniform_real<double>(random) - 1.0;
     const double s = u * u + v * v;
-    if (s > 0.0 && s < 1.0) return static_cast<T>(u * std::sqrt(-2.0 * detail::portable_log(s) / s));
+    if (s > 0.0 && s < 1.0)
+      return static_cast<T>(u * std::sqrt(-2.0 * detail::portable_log(s) / s));
   }
 }
 

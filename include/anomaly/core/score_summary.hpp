@@ -127,12 +127,12 @@ ScoreSummary<T> ScoreSummary<T>::read(ByteReader& reader) {
   reader.read_array(summary.knots, "training score quantiles");
   if (reader.error()) return summary;
   const Index n = summary.knots.size();
-  const bool plausible = count >= static_cast<std::uint64_t>(n) && n <= max_knots &&
-                         (n == 0) == (count == 0) && summary.knots.allFinite() &&
-                         std::is_sorted(summary.knots.data(), summary.knots.data() + n) &&
-                         std::isfinite(summary.mean) && std::isfinite(summary.stddev) &&
-                         !(summary.min > summary.max);
-  if (!plausible) reader.fail("inconsistent training score summary before byte %zu", reader.offset());
+  const bool plausible =
+      count >= static_cast<std::uint64_t>(n) && n <= max_knots && (n == 0) == (count == 0) &&
+      summary.knots.allFinite() && std::is_sorted(summary.knots.data(), summary.knots.data() + n) &&
+      std::isfinite(summary.mean) && std::isfinite(summary.stddev) && !(summary.min > summary.max);
+  if (!plausible)
+    reader.fail("inconsistent training score summary before byte %zu", reader.offset());
   summary.count = static_cast<Index>(count);
   return summary;
 }

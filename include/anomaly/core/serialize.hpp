@@ -27,7 +27,7 @@ inline constexpr std::uint16_t model_format_version = 1;
 
 /// What a model file says about itself: which detector, which scalar type.
 struct ModelInfo {
-  std::array<char, 33> tag{};  ///< detector tag, NUL-terminated
+  std::array<char, 33> tag{};    ///< detector tag, NUL-terminated
   std::uint8_t scalar_size = 0;  ///< 4 = float, 8 = double
   std::size_t payload_offset = 0;
   std::size_t payload_size = 0;
@@ -95,7 +95,8 @@ inline std::optional<Error> inspect(std::span<const std::byte> bytes, ModelInfo&
   info.payload_offset = reader.offset();
   info.payload_size = static_cast<std::size_t>(payload_size);
   if (detail::crc32(bytes.subspan(info.payload_offset)) != checksum) {
-    return Error::make(ErrorCode::corrupt_model, "checksum mismatch: the payload at bytes %zu..%zu is corrupt",
+    return Error::make(ErrorCode::corrupt_model,
+                       "checksum mismatch: the payload at bytes %zu..%zu is corrupt",
                        info.payload_offset, bytes.size());
   }
   return std::nullopt;
@@ -134,8 +135,7 @@ std::optional<Error> try_load(std::span<const std::byte> bytes, M& model) {
                        std::string_view(M::serial_tag).data());
   }
   if (info.scalar_size != sizeof(typename M::Scalar)) {
-    return Error::make(ErrorCode::incompatible_model,
-                       "the file holds a %s model, not %s",
+    return Error::make(ErrorCode::incompatible_model, "the file holds a %s model, not %s",
                        info.scalar_size == 4 ? "float" : "double",
                        sizeof(typename M::Scalar) == 4 ? "float" : "double");
   }

@@ -34,8 +34,9 @@ std::optional<Error> check_training_data(const Eigen::DenseBase<Derived>& X, Ind
                        static_cast<long>(X.rows()), static_cast<long>(X.cols()));
   }
   if (X.rows() < min_rows) {
-    return Error::make(ErrorCode::too_few_samples, "%s has %ld rows; this detector needs at least %ld",
-                       name, static_cast<long>(X.rows()), static_cast<long>(min_rows));
+    return Error::make(ErrorCode::too_few_samples,
+                       "%s has %ld rows; this detector needs at least %ld", name,
+                       static_cast<long>(X.rows()), static_cast<long>(min_rows));
   }
   return check_finite(X, name);
 }
