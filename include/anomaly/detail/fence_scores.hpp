@@ -34,8 +34,7 @@ struct Fences {
     Vector<T> scores = Vector<T>::Zero(n);
     for (Index j = 0; j < X.cols(); ++j) {
       const auto column = X.col(j).array();
-      const auto deviation =
-          ((low[j] - column).max(column - high[j])).max(T(0)) * inverse_scale[j];
+      const auto deviation = ((low[j] - column).max(column - high[j])).max(T(0)) * inverse_scale[j];
       if (combine == FeatureCombine::max) {
         scores.array() = scores.array().max(deviation);
       } else {
@@ -68,8 +67,8 @@ template <class T>
 struct FencedModel {
   using Scalar = T;
   Fences<T> fences;
-  T threshold = 0;                     ///< scores above this are anomalies
-  ScoreSummary<T> training_summary;    ///< bounded summary of the training rows' scores
+  T threshold = 0;                   ///< scores above this are anomalies
+  ScoreSummary<T> training_summary;  ///< bounded summary of the training rows' scores
 
   Index n_features() const noexcept { return fences.low.size(); }
 

@@ -69,8 +69,7 @@ class InterquartileRange {
 // ---------------------------------------------------------------------------------------------
 
 template <Scalar T>
-FitScore<InterquartileRangeModel<T>> InterquartileRange<T>::fit_score(
-    const MatrixRef<T>& X) const {
+FitScore<InterquartileRangeModel<T>> InterquartileRange<T>::fit_score(const MatrixRef<T>& X) const {
   raise_if(check(params_, X));
   const Index d = X.cols();
   Model model;

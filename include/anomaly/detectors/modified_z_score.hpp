@@ -7,7 +7,7 @@ namespace anomaly {
 
 /// Hyper-parameters of ModifiedZScore.
 struct ModifiedZScoreParams {
-  Threshold threshold = Threshold::fixed(3.5);  ///< Iglewicz and Hoaglin's cutoff
+  Threshold threshold = Threshold::fixed(3.5);   ///< Iglewicz and Hoaglin's cutoff
   FeatureCombine combine = FeatureCombine::max;  ///< how the features' scores make one score
 };
 

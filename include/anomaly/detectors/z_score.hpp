@@ -7,7 +7,7 @@ namespace anomaly {
 
 /// Hyper-parameters of ZScore.
 struct ZScoreParams {
-  Threshold threshold = Threshold::fixed(3.0);  ///< textbook cutoff |z| > 3
+  Threshold threshold = Threshold::fixed(3.0);   ///< textbook cutoff |z| > 3
   FeatureCombine combine = FeatureCombine::max;  ///< how the features' |z| make one score
 };
 

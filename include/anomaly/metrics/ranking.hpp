@@ -37,7 +37,8 @@ RankedScores rank_by_score(const Scores& scores, const Labels& labels, bool need
       raise(Error::make(ErrorCode::non_finite_input, "score %ld is NaN", static_cast<long>(i)));
     }
   }
-  std::stable_sort(order.begin(), order.end(), [&](Index a, Index b) { return scores[a] < scores[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](Index a, Index b) { return scores[a] < scores[b]; });
   out.sorted_scores.reserve(order.size());
   out.sorted_labels.reserve(order.size());
   for (Index i : order) {
