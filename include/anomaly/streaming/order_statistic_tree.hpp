@@ -1,0 +1,400 @@
+#pragma once
+// OrderStatisticTree: a multiset of numbers with insert, erase and select(rank) in O(log n), in
+// memory reserved up front. A counted B+-tree (Bayer and McCreight 1972; counts as in Knuth,
+// TAOCP vol. 3, 6.2.4): sorted leaves linked both ways, inner nodes holding each child's size and
+// largest value. Nodes live in two preallocated pools, so nothing allocates after construction.
+#include <anomaly/core/config.hpp>
+#include <anomaly/core/types.hpp>
+#include <anomaly/streaming/capacity.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <type_traits>
+
+namespace anomaly {
+
+/// Sorted multiset of at most max_size() values: insert, erase, select in O(log n), stepping to a
+/// neighbour in O(1). Capacity > 0 keeps every node in place (no heap, for firmware).
+template <Scalar T, Index Capacity = dynamic_capacity>
+class OrderStatisticTree {
+  using Id = std::uint32_t;
+
+ public:
+  static constexpr int leaf_capacity = 32;  ///< values per leaf (half of it at least, but the root)
+  static constexpr int inner_capacity =
+      16;  ///< children per inner node (half at least, but the root)
+
+  /// A position in sorted order, valid until the next insert or erase.
+  struct Cursor {
+    Id leaf;  ///< the leaf holding the value
+    Id slot;  ///< its place in that leaf
+  };
+
+  /// An empty tree able to hold `max_size` values (1 <= max_size <= Capacity when fixed).
+  explicit OrderStatisticTree(Index max_size)
+      : leaves_(leaf_pool(max_size)),
+        inners_(inner_pool(max_size)),
+        free_leaves_(leaf_pool(max_size)),
+        free_inners_(inner_pool(max_size)),
+        max_size_(max_size) {
+    clear();
+  }
+
+  /// How many values it holds.
+  Index size() const noexcept { return size_; }
+  /// How many values it can hold.
+  Index max_size() const noexcept { return max_size_; }
+
+  /// Removes every value.
+  void clear() noexcept {
+    const Index n_leaves = leaf_pool(max_size_), n_inners = inner_pool(max_size_);
+    for (Index i = 0; i < n_leaves; ++i) free_leaves_[i] = static_cast<Id>(n_leaves - 1 - i);
+    for (Index i = 0; i < n_inners; ++i) free_inners_[i] = static_cast<Id>(n_inners - 1 - i);
+    free_leaf_count_ = n_leaves;
+    free_inner_count_ = n_inners;
+    root_ = new_leaf();
+    leaves_[root_].n = 0;
+    leaves_[root_].prev = leaves_[root_].next = none;
+    height_ = 0;
+    size_ = 0;
+  }
+
+  /// Adds one copy of x. Needs size() < max_size() and x not NaN.
+  void insert(T x) noexcept {
+    ANOMALY_ASSERT(size_ < max_size_ && x == x, "insert into a full tree, or of NaN");
+    if (node_full(root_, height_)) {
+      const Id top = new_inner();
+      Inner& node = inners_[top];
+      node.n = 1;
+      node.child[0] = root_;
+      node.count[0] = static_cast<Id>(size_);
+      node.max[0] = largest(root_, height_);
+      split_child(node, 0, height_);
+      root_ = top;
+      ++height_;
+    }
+    Id at = root_;
+    for (int level = height_; level > 0; --level) {
+      Inner& node = inners_[at];
+      int i = route(node, x);
+      if (node_full(node.child[i], level - 1)) {
+        split_child(node, i, level - 1);
+        if (x > node.max[i]) ++i;
+      }
+      ++node.count[i];
+      if (x > node.max[i]) node.max[i] = x;
+      at = node.child[i];
+    }
+    Leaf& leaf = leaves_[at];
+    T* end = leaf.keys.data() + leaf.n;
+    T* place = std::upper_bound(leaf.keys.data(), end, x);
+    std::copy_backward(place, end, end + 1);
+    *place = x;
+    ++leaf.n;
+    ++size_;
+  }
+
+  /// Removes one copy of x, which must be in the tree.
+  void erase(T x) noexcept {
+    std::array<Id, max_height> path_node{};
+    std::array<int, max_height> path_child{};
+    Id at = root_;
+    for (int level = height_; level > 0; --level) {
+      Inner& node = inners_[at];
+      int i = route(node, x);
+      if (entries(node.child[i], level - 1) <= minimum(level - 1))
+        i = refill_child(node, i, level - 1);
+      --node.count[i];
+      path_node[level - 1] = at;
+      path_child[level - 1] = i;
+      at = node.child[i];
+    }
+    Leaf& leaf = leaves_[at];
+    T* end = leaf.keys.data() + leaf.n;
+    T* place = std::lower_bound(leaf.keys.data(), end, x);
+    ANOMALY_ASSERT(place != end && *place == x, "erase of a value not in the tree");
+    std::copy(place + 1, end, place);
+    --leaf.n;
+    --size_;
+    for (int level = 1; level <= height_; ++level) {  // the largest value may have left
+      Inner& node = inners_[path_node[level - 1]];
+      const int i = path_child[level - 1];
+      node.max[i] = largest(node.child[i], level - 1);
+    }
+    if (height_ > 0 && inners_[root_].n == 1) {
+      const Id old = root_;
+      root_ = inners_[old].child[0];
+      free_inners_[free_inner_count_++] = old;
+      --height_;
+    }
+  }
+
+  /// The position of the value of rank `rank` (0 = smallest); needs rank < size().
+  Cursor find(Index rank) const noexcept {
+    Id at = root_;
+    auto k = static_cast<Id>(rank);
+    for (int level = height_; level > 0; --level) {
+      const Inner& node = inners_[at];
+      int i = 0;
+      while (k >= node.count[i]) k -= node.count[i++];
+      at = node.child[i];
+    }
+    return {at, k};
+  }
+  /// The value of rank `rank` (0 = smallest); needs rank < size().
+  T select(Index rank) const noexcept { return value(find(rank)); }
+  /// The value at a position.
+  T value(Cursor c) const noexcept { return leaves_[c.leaf].keys[c.slot]; }
+  /// The next position in sorted order; needs one.
+  Cursor next(Cursor c) const noexcept {
+    if (c.slot + 1 < leaves_[c.leaf].n) return {c.leaf, c.slot + 1};
+    return {leaves_[c.leaf].next, 0};
+  }
+  /// The previous position in sorted order; needs one.
+  Cursor prev(Cursor c) const noexcept {
+    if (c.slot > 0) return {c.leaf, c.slot - 1};
+    const Id left = leaves_[c.leaf].prev;
+    return {left, leaves_[left].n - 1};
+  }
+
+  /// Checks every structural invariant (order, counts, maxima, fill, links); for tests.
+  bool valid() const noexcept {
+    Index counted = 0;
+    T last = T(0);
+    bool first = true;
+    if (!valid_node(root_, height_, true, counted)) return false;
+    if (counted != size_) return false;
+    Index walked = 0;  // the leaf chain visits every value in order
+    Id leaf = leftmost();
+    Id previous = none;
+    for (; leaf != none; previous = leaf, leaf = leaves_[leaf].next) {
+      if (leaves_[leaf].prev != previous) return false;
+      for (Id s = 0; s < leaves_[leaf].n; ++s, ++walked) {
+        if (!first && leaves_[leaf].keys[s] < last) return false;
+        last = leaves_[leaf].keys[s];
+        first = false;
+      }
+    }
+    return walked == size_;
+  }
+
+ private:
+  static constexpr Id none = ~Id{0};
+  static constexpr int max_height = 32;  // minimum fan-out 8: 8^32 values never fit anyway
+
+  struct Leaf {
+    std::array<T, leaf_capacity> keys;
+    Id n;
+    Id prev;
+    Id next;
+  };
+  struct Inner {
+    std::array<T, inner_capacity> max;     // largest value under each child
+    std::array<Id, inner_capacity> count;  // values under each child
+    std::array<Id, inner_capacity> child;
+    Id n;
+  };
+
+  /// Leaves needed for `values` values when every leaf but the root is at least half full.
+  static constexpr Index leaf_pool(Index values) noexcept {
+    return values == dynamic_capacity ? dynamic_capacity : values / (leaf_capacity / 2) + 2;
+  }
+  /// Inner nodes needed above those leaves, level by level.
+  static constexpr Index inner_pool(Index values) noexcept {
+    if (values == dynamic_capacity) return dynamic_capacity;
+    Index total = 1;
+    for (Index level = leaf_pool(values); level > 1;) {
+      level = level / (inner_capacity / 2) + 1;
+      total += level;
+    }
+    return total;
+  }
+
+  static constexpr int capacity(int level) noexcept {
+    return level == 0 ? leaf_capacity : inner_capacity;
+  }
+  static constexpr int minimum(int level) noexcept { return capacity(level) / 2; }
+  int entries(Id node, int level) const noexcept {
+    return static_cast<int>(level == 0 ? leaves_[node].n : inners_[node].n);
+  }
+  bool node_full(Id node, int level) const noexcept {
+    return entries(node, level) == capacity(level);
+  }
+  T largest(Id node, int level) const noexcept {
+    return level == 0 ? leaves_[node].keys[leaves_[node].n - 1]
+                      : inners_[node].max[inners_[node].n - 1];
+  }
+  Id new_leaf() noexcept { return free_leaves_[--free_leaf_count_]; }
+  Id new_inner() noexcept { return free_inners_[--free_inner_count_]; }
+  Id leftmost() const noexcept {
+    Id at = root_;
+    for (int level = height_; level > 0; --level) at = inners_[at].child[0];
+    return at;
+  }
+
+  /// The child whose range holds x: the first whose largest value is >= x, else the last.
+  static int route(const Inner& node, T x) noexcept {
+    int i = 0;
+    const int last = static_cast<int>(node.n) - 1;
+    while (i < last && node.max[i] < x) ++i;
+    return i;
+  }
+
+  // Moving entries between nodes of one level: a leaf entry is a value, an inner one a child.
+  static void move_entries(Leaf& to, int at, const Leaf& from, int first, int count) noexcept {
+    std::copy_n(from.keys.data() + first, count, to.keys.data() + at);
+  }
+  static void move_entries(Inner& to, int at, const Inner& from, int first, int count) noexcept {
+    std::copy_n(from.max.data() + first, count, to.max.data() + at);
+    std::copy_n(from.count.data() + first, count, to.count.data() + at);
+    std::copy_n(from.child.data() + first, count, to.child.data() + at);
+  }
+  /// Shifts entries [at, n) of a node by `by` places (right when positive, left when negative).
+  template <class Array>
+  static void shift_array(Array& values, int at, int n, int by) noexcept {
+    if (by > 0) {
+      std::copy_backward(values.data() + at, values.data() + n, values.data() + n + by);
+    } else {
+      std::copy(values.data() + at, values.data() + n, values.data() + at + by);
+    }
+  }
+  static void shift_entries(Leaf& node, int at, int by) noexcept {
+    shift_array(node.keys, at, static_cast<int>(node.n), by);
+    node.n = static_cast<Id>(static_cast<int>(node.n) + by);
+  }
+  static void shift_entries(Inner& node, int at, int by) noexcept {
+    const int n = static_cast<int>(node.n);
+    shift_array(node.max, at, n, by);
+    shift_array(node.count, at, n, by);
+    shift_array(node.child, at, n, by);
+    node.n = static_cast<Id>(n + by);
+  }
+  static Id weight(const Leaf& /*node*/, int /*entry*/) noexcept { return 1; }
+  static Id weight(const Inner& node, int entry) noexcept { return node.count[entry]; }
+
+  Leaf& node_at(Id id, Leaf* /*tag*/) noexcept { return leaves_[id]; }
+  Inner& node_at(Id id, Inner* /*tag*/) noexcept { return inners_[id]; }
+
+  /// Splits the full child i of `parent` (not full) into two halves, the right one at i + 1.
+  void split_child(Inner& parent, int i, int child_level) noexcept {
+    if (child_level == 0) {
+      split_child_as<Leaf>(parent, i, child_level, new_leaf());
+    } else {
+      split_child_as<Inner>(parent, i, child_level, new_inner());
+    }
+  }
+  template <class Node>
+  void split_child_as(Inner& parent, int i, int child_level, Id right_id) noexcept {
+    const Id left_id = parent.child[i];
+    Node& left = node_at(left_id, static_cast<Node*>(nullptr));
+    Node& right = node_at(right_id, static_cast<Node*>(nullptr));
+    const int half = static_cast<int>(left.n) / 2;
+    const int moved = static_cast<int>(left.n) - half;
+    move_entries(right, 0, left, half, moved);
+    right.n = static_cast<Id>(moved);
+    left.n = static_cast<Id>(half);
+    Id right_count = 0;
+    for (int e = 0; e < moved; ++e) right_count += weight(right, e);
+    if constexpr (std::is_same_v<Node, Leaf>) link_after(left_id, right_id);
+    shift_entries(parent, i + 1, 1);
+    parent.child[i + 1] = right_id;
+    parent.count[i + 1] = right_count;
+    parent.count[i] -= right_count;
+    parent.max[i + 1] = parent.max[i];
+    parent.max[i] = largest(left_id, child_level);
+  }
+
+  void link_after(Id left, Id right) noexcept {
+    const Id after = leaves_[left].next;
+    leaves_[right].prev = left;
+    leaves_[right].next = after;
+    if (after != none) leaves_[after].prev = right;
+    leaves_[left].next = right;
+  }
+
+  /// Child i of `parent` has the minimum: borrow from a sibling or merge with one, so that one
+  /// erase below leaves it valid. Returns where the child (now holding x) sits.
+  int refill_child(Inner& parent, int i, int child_level) noexcept {
+    return child_level == 0 ? refill_child_as<Leaf>(parent, i, child_level)
+                            : refill_child_as<Inner>(parent, i, child_level);
+  }
+  template <class Node>
+  int refill_child_as(Inner& parent, int i, int child_level) noexcept {
+    constexpr Node* tag = nullptr;
+    Node& middle = node_at(parent.child[i], tag);
+    const int n = static_cast<int>(parent.n);
+    if (i > 0 && entries(parent.child[i - 1], child_level) > minimum(child_level)) {
+      Node& left = node_at(parent.child[i - 1], tag);  // its last entry moves to our front
+      const int last = static_cast<int>(left.n) - 1;
+      const Id moved = weight(left, last);
+      shift_entries(middle, 0, 1);
+      move_entries(middle, 0, left, last, 1);
+      left.n = static_cast<Id>(last);
+      parent.count[i - 1] -= moved;
+      parent.count[i] += moved;
+      parent.max[i - 1] = largest(parent.child[i - 1], child_level);
+      return i;
+    }
+    if (i + 1 < n && entries(parent.child[i + 1], child_level) > minimum(child_level)) {
+      Node& right = node_at(parent.child[i + 1], tag);  // its first entry moves to our back
+      const Id moved = weight(right, 0);
+      move_entries(middle, static_cast<int>(middle.n), right, 0, 1);
+      ++middle.n;
+      shift_entries(right, 1, -1);
+      parent.count[i + 1] -= moved;
+      parent.count[i] += moved;
+      parent.max[i] = largest(parent.child[i], child_level);
+      return i;
+    }
+    const int keep = i > 0 ? i - 1 : i;  // merge the pair (keep, keep + 1) into keep
+    Node& into = node_at(parent.child[keep], tag);
+    const Id gone = parent.child[keep + 1];
+    const Node& from = node_at(gone, tag);
+    move_entries(into, static_cast<int>(into.n), from, 0, static_cast<int>(from.n));
+    into.n += from.n;
+    if constexpr (std::is_same_v<Node, Leaf>) {
+      into.next = from.next;
+      if (from.next != none) leaves_[from.next].prev = parent.child[keep];
+      free_leaves_[free_leaf_count_++] = gone;
+    } else {
+      free_inners_[free_inner_count_++] = gone;
+    }
+    parent.count[keep] += parent.count[keep + 1];
+    parent.max[keep] = parent.max[keep + 1];
+    shift_entries(parent, keep + 2, -1);
+    return keep;
+  }
+
+  bool valid_node(Id node, int level, bool is_root, Index& counted) const noexcept {
+    const int n = entries(node, level);
+    if (n > capacity(level) || (!is_root && n < minimum(level))) return false;
+    if (level == 0) {
+      counted += n;
+      return true;
+    }
+    const Inner& inner = inners_[node];
+    if (is_root && n < 2) return false;
+    for (int i = 0; i < n; ++i) {
+      Index below = 0;
+      if (!valid_node(inner.child[i], level - 1, false, below)) return false;
+      if (below != static_cast<Index>(inner.count[i])) return false;
+      if (largest(inner.child[i], level - 1) != inner.max[i]) return false;
+      counted += below;
+    }
+    return true;
+  }
+
+  detail::Buffer<Leaf, leaf_pool(Capacity)> leaves_;
+  detail::Buffer<Inner, inner_pool(Capacity)> inners_;
+  detail::Buffer<Id, leaf_pool(Capacity)> free_leaves_;
+  detail::Buffer<Id, inner_pool(Capacity)> free_inners_;
+  Index max_size_;
+  Index free_leaf_count_ = 0;
+  Index free_inner_count_ = 0;
+  Id root_ = 0;
+  int height_ = 0;  // inner levels above the leaves
+  Index size_ = 0;
+};
+
+}  // namespace anomaly
