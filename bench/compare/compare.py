@@ -1,0 +1,416 @@
+#!/usr/bin/python3
+"""Runs the same seeded workloads through the `anomaly` CLI and through numpy/pandas, in one run,
+and prints a markdown table of times and ROC-AUC.
+
+    /usr/bin/python3 bench/compare/compare.py --cli build-bench/tools/anomaly/anomaly [--quick]
+
+Workloads (data generated here from fixed seeds, written once as CSV for the CLI; the peer gets the
+very same float64 values as arrays in memory):
+  * batch z-score / modified z-score (MAD) / IQR on 10^6 rows x 32 features, outlier mode (fit on
+    the rows, score the same rows) vs numpy computing the same per-column statistics and scores;
+  * rolling z-score / MAD / IQR, window 1024, on 10^6 and 10^7 samples vs pandas' rolling
+    mean/std, median and quantile(0.25/0.75). pandas has no rolling MAD: the 10^6/10^7 rows compare
+    with rolling().median() alone (half of the MAD's work, so generous to pandas), and a 10^5 row
+    compares with the exact MAD through rolling().apply(raw=True);
+  * every ../shared/data/tabular set through zscore/modified_zscore/iqr: ROC-AUC of the CLI vs
+    numpy's implementation of the library's formula (they should agree).
+
+Times exclude CSV parsing on both sides: ours is the CLI's --stats fit_seconds + score_seconds,
+the peer's is wall time from arrays in memory. Each side runs --repeat times; the table shows the
+fastest run. Everything runs on one thread (the environment below is set before numpy loads).
+Rolling peers score x[t] against the window of the 1024 samples before it (shift(1)), ddof = 0.
+
+It needs Debian's python3-numpy and python3-pandas (scikit-learn's roc_auc_score is used if
+present, else an equivalent rank formula); without numpy or pandas it prints why and exits 0
+("SKIPPED"), so a CI job without them does not fail.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+WINDOW = 1024
+CONSISTENCY = 0.6745
+
+
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+# One thread for every peer library; set before numpy (and its BLAS) is imported. OpenBLAS 0.3.21
+# detects this kind of AVX-512 CPU as "Prescott" and falls back to a much slower kernel.
+PEER_ENVIRONMENT = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+}
+if "avx512f" in cpu_flags():
+    PEER_ENVIRONMENT["OPENBLAS_CORETYPE"] = "SkylakeX"
+for _name, _value in PEER_ENVIRONMENT.items():
+    os.environ.setdefault(_name, _value)
+
+try:
+    import numpy as np
+    import pandas as pd
+except ImportError as missing:
+    print(f"compare.py: SKIPPED: a Python package is missing ({missing}); "
+          "install Debian's python3-numpy and python3-pandas to run the comparison.")
+    sys.exit(0)
+
+try:
+    from sklearn.metrics import roc_auc_score
+except ImportError:
+    roc_auc_score = None
+
+
+# ------------------------------------------------------------------------------------------------
+# Metrics and the peer implementations
+
+
+def roc_auc(labels, scores):
+    """ROC-AUC with ties counted half (scikit-learn's if present, else the same rank formula)."""
+    labels = np.asarray(labels).astype(bool)
+    scores = np.nan_to_num(np.asarray(scores, dtype=np.float64), nan=0.0)
+    if roc_auc_score is not None:
+        return float(roc_auc_score(labels, scores))
+    ranks = pd.Series(scores).rank(method="average").to_numpy()
+    positives = int(labels.sum())
+    negatives = labels.size - positives
+    return float((ranks[labels].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def numpy_zscore(X):
+    mean = X.mean(axis=0)
+    std = X.std(axis=0)
+    std[std == 0] = 1.0
+    return (np.abs(X - mean) / std).max(axis=1)
+
+
+def numpy_modified_zscore(X):
+    median = np.median(X, axis=0)
+    deviation = np.abs(X - median)
+    mad = np.median(deviation, axis=0)
+    scale = mad / CONSISTENCY
+    if (mad == 0).any():  # the library's fallback: mean absolute deviation x 1.253314, else 1
+        scale = np.where(mad > 0, scale, 1.253314 * deviation.mean(axis=0))
+        scale[scale == 0] = 1.0
+    return (deviation / scale).max(axis=1)
+
+
+def numpy_iqr(X):
+    q1, q3 = np.percentile(X, [25, 75], axis=0)
+    iqr = q3 - q1
+    low = q1 - 1.5 * iqr
+    high = q3 + 1.5 * iqr
+    iqr[iqr == 0] = 1.0
+    return (np.maximum(0.0, np.maximum(low - X, X - high)) / iqr).max(axis=1)
+
+
+NUMPY_BATCH = {"zscore": numpy_zscore, "modified_zscore": numpy_modified_zscore, "iqr": numpy_iqr}
+
+
+def pandas_rolling_zscore(x):
+    series = pd.Series(x)
+    rolling = series.rolling(WINDOW)
+    mean = rolling.mean().shift(1)
+    std = rolling.std(ddof=0).shift(1)
+    return ((series - mean).abs() / std).to_numpy()
+
+
+def pandas_rolling_median(x):
+    """pandas has no rolling MAD: |x - rolling median| is the part it can do natively."""
+    series = pd.Series(x)
+    return (series - series.rolling(WINDOW).median().shift(1)).abs().to_numpy()
+
+
+def window_mad(values):
+    return np.median(np.abs(values - np.median(values)))
+
+
+def pandas_rolling_mad_apply(x):
+    """The exact rolling MAD score through rolling().apply(raw=True): what a pandas user writes."""
+    series = pd.Series(x)
+    rolling = series.rolling(WINDOW)
+    median = rolling.median().shift(1)
+    mad = rolling.apply(window_mad, raw=True).shift(1)
+    return (CONSISTENCY * (series - median).abs() / mad).to_numpy()
+
+
+def pandas_rolling_iqr(x):
+    series = pd.Series(x)
+    rolling = series.rolling(WINDOW)
+    q1 = rolling.quantile(0.25).shift(1)
+    q3 = rolling.quantile(0.75).shift(1)
+    iqr = q3 - q1
+    outside = np.maximum(0.0, np.maximum(q1 - 1.5 * iqr - series, series - q3 - 1.5 * iqr))
+    return (outside / iqr).to_numpy()
+
+
+# ------------------------------------------------------------------------------------------------
+# Workloads: integers (milli-units) so the CSV is short and parses to exactly the peer's values.
+
+
+def batch_workload(rows, features, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((rows, features)) * 1000.0
+    labels = np.zeros(rows, dtype=np.int64)
+    planted = rng.choice(rows, size=rows // 200, replace=False)  # 0.5 % anomalies
+    for row in planted:
+        columns = rng.choice(features, size=rng.integers(1, 4), replace=False)
+        X[row, columns] += rng.choice([-1.0, 1.0], size=columns.size) * rng.uniform(4.0, 8.0) * 1000
+    labels[planted] = 1
+    return np.rint(X), labels
+
+
+def rolling_workload(samples, seed):
+    rng = np.random.default_rng(seed)
+    t = np.arange(samples, dtype=np.float64)
+    level = 5.0 * np.sin(2 * np.pi * t / 50_000.0) + np.cumsum(rng.normal(0, 0.01, samples))
+    x = level + rng.standard_normal(samples)
+    labels = np.zeros(samples, dtype=np.int64)
+    spikes = rng.choice(np.arange(WINDOW, samples), size=samples // 1000, replace=False)
+    x[spikes] += rng.choice([-1.0, 1.0], size=spikes.size) * rng.uniform(3.0, 6.0, spikes.size)
+    labels[spikes] = 1
+    return np.rint(x * 1000.0), labels
+
+
+def write_csv(path, X, labels):
+    """Integer-valued float64 columns plus the label, in the CLI's CSV format."""
+    X = X.reshape(len(labels), -1)
+    header = ",".join([f"f{j}" for j in range(X.shape[1])] + ["label"])
+    table = np.column_stack([X.astype(np.int64), labels])
+    np.savetxt(path, table, fmt="%d", delimiter=",", header=header, comments="")
+
+
+# ------------------------------------------------------------------------------------------------
+# Running both sides
+
+
+def run_cli(cli, algorithm, csv_path, repeat, settings=()):
+    """Best fit+score seconds over `repeat` CLI runs, and the ROC-AUC the CLI reports."""
+    command = [cli, "detect", "--algorithm", algorithm, "--stats", "--output", os.devnull]
+    for setting in settings:
+        command += ["--set", setting]
+    command.append(csv_path)
+    best, auc = float("inf"), float("nan")
+    for _ in range(repeat):
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {done.stderr.strip()}")
+        stats = parse_stats(done.stderr)
+        best = min(best, stats["fit_seconds"] + stats["score_seconds"])
+        auc = stats.get("roc_auc", float("nan"))
+    return best, auc
+
+
+def parse_stats(stderr):
+    for line in reversed(stderr.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            return json.loads(line)
+    raise RuntimeError(f"no --stats JSON object on the CLI's stderr: {stderr.strip()!r}")
+
+
+def run_peer(function, data, repeat):
+    best, scores = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        scores = function(data)
+        best = min(best, time.perf_counter() - start)
+    return best, scores
+
+
+def fmt_seconds(seconds):
+    return f"{seconds:.3g}" if seconds == seconds else "n/a"
+
+
+def fmt_auc(auc):
+    return f"{auc:.4f}" if auc == auc else "n/a"
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, workload, ours, peer_name, peer, auc_ours, auc_peer):
+        ratio = peer / ours if ours > 0 else float("nan")
+        self.rows.append([workload, fmt_seconds(ours), peer_name, fmt_seconds(peer),
+                          f"{ratio:.2f}" if ratio == ratio else "n/a",
+                          fmt_auc(auc_ours), fmt_auc(auc_peer)])
+        print(f"  {workload}: ours {fmt_seconds(ours)} s, {peer_name} {fmt_seconds(peer)} s",
+              file=sys.stderr, flush=True)
+
+    def print(self):
+        header = ["workload", "ours (s)", "peer", "peer (s)", "ratio (peer/ours)",
+                  "ROC-AUC ours", "ROC-AUC peer"]
+        print("| " + " | ".join(header) + " |")
+        print("|" + "|".join(["---"] * 3 + ["---:"] * 4) + "|")
+        for row in self.rows:
+            print("| " + " | ".join(row) + " |")
+
+
+def compare_batch(table, cli, workdir, rows, features, repeat):
+    X, labels = batch_workload(rows, features, seed=1)
+    path = os.path.join(workdir, f"batch_{rows}x{features}.csv")
+    write_csv(path, X, labels)
+    # numpy's users have C order (np.loadtxt) or Fortran order (DataFrame.to_numpy()); the peer
+    # gets whichever is faster for each detector.
+    layouts = {"C": np.ascontiguousarray(X), "F": np.asfortranarray(X)}
+    for algorithm, function in NUMPY_BATCH.items():
+        ours, auc_ours = run_cli(cli, algorithm, path, repeat)
+        timings = {name: run_peer(function, data, repeat) for name, data in layouts.items()}
+        layout = min(timings, key=lambda name: timings[name][0])
+        peer, scores = timings[layout]
+        table.add(f"{algorithm}, {rows:.0e} x {features}", ours, f"numpy ({layout} order)", peer,
+                  auc_ours, roc_auc(labels, scores))
+    os.remove(path)
+
+
+def compare_rolling(table, cli, workdir, samples, repeat, peers):
+    x, labels = rolling_workload(samples, seed=2)
+    path = os.path.join(workdir, f"rolling_{samples}.csv")
+    write_csv(path, x, labels)
+    for algorithm, peer_name, function in peers:
+        ours, auc_ours = run_cli(cli, algorithm, path, repeat, [f"window={WINDOW}"])
+        peer, scores = run_peer(function, x, repeat)
+        table.add(f"{algorithm}, {samples:.0e} samples, window {WINDOW}", ours, peer_name, peer,
+                  auc_ours, roc_auc(labels, scores))
+    os.remove(path)
+
+
+ROLLING_PEERS = [
+    ("rolling_zscore", "pandas rolling mean+std", pandas_rolling_zscore),
+    ("rolling_mad", "pandas rolling median only (no MAD)", pandas_rolling_median),
+    ("rolling_iqr", "pandas rolling quantile 0.25+0.75", pandas_rolling_iqr),
+]
+ROLLING_MAD_APPLY = [("rolling_mad", "pandas rolling apply(MAD, raw=True)", pandas_rolling_mad_apply)]
+
+
+def compare_tabular(cli, directory):
+    """ROC-AUC of the CLI vs numpy's same formula on every shared tabular set."""
+    if not os.path.isdir(directory):
+        print(f"\nShared tabular data: SKIPPED ({directory} does not exist).")
+        return
+    names = sorted(name for name in os.listdir(directory) if name.endswith(".csv"))
+    print(f"\nROC-AUC on the shared tabular sets ({directory}), outlier mode, max over features:\n")
+    print("| data set | rows x features | algorithm | ROC-AUC ours | ROC-AUC numpy | difference |")
+    print("|---|---:|---|---:|---:|---:|")
+    for name in names:
+        path = os.path.join(directory, name)
+        frame = pd.read_csv(path)
+        labels = frame.pop("label").to_numpy()
+        X = frame.to_numpy(dtype=np.float64)
+        for algorithm, function in NUMPY_BATCH.items():
+            _, auc_ours = run_cli(cli, algorithm, path, 1)
+            auc_numpy = roc_auc(labels, function(X))
+            print(f"| {name[:-4]} | {X.shape[0]} x {X.shape[1]} | {algorithm} | {fmt_auc(auc_ours)} "
+                  f"| {fmt_auc(auc_numpy)} | {abs(auc_ours - auc_numpy):.1e} |", flush=True)
+
+
+def cmake_flags(cli):
+    """Build type and flags from the CMakeCache.txt of the build tree holding the CLI, if any."""
+    directory = os.path.dirname(os.path.abspath(cli))
+    while directory != os.path.dirname(directory):
+        cache = os.path.join(directory, "CMakeCache.txt")
+        if os.path.exists(cache):
+            wanted = ("CMAKE_BUILD_TYPE:", "CMAKE_CXX_COMPILER:", "CMAKE_CXX_FLAGS:",
+                      "CMAKE_CXX_FLAGS_RELEASE:")
+            with open(cache) as lines:
+                found = [line.strip() for line in lines if line.startswith(wanted)]
+            return "; ".join(found)
+        directory = os.path.dirname(directory)
+    return "unknown (no CMakeCache.txt above the CLI)"
+
+
+def blas_description():
+    try:
+        import threadpoolctl
+        pools = threadpoolctl.threadpool_info()
+        return "; ".join(
+            f"{pool.get('internal_api')} {pool.get('version')} ({pool.get('threading_layer')}, "
+            f"core {pool.get('architecture')}, {pool.get('num_threads')} thread(s), "
+            f"{pool.get('filepath')})" for pool in pools) or "none loaded"
+    except ImportError:
+        import contextlib
+        import io
+        text = io.StringIO()
+        with contextlib.redirect_stdout(text):
+            np.show_config()
+        return " ".join(text.getvalue().split())
+
+
+def print_header(cli):
+    print("# anomaly vs numpy/pandas\n")
+    print(f"- CPU: {cpu_model()} ({os.cpu_count()} logical CPUs), {platform.platform()}")
+    print(f"- Python {platform.python_version()} ({sys.executable}), numpy {np.__version__}, "
+          f"pandas {pd.__version__}")
+    print(f"- BLAS numpy uses: {blas_description()}")
+    environment = ", ".join(f"{name}={os.environ[name]}" for name in PEER_ENVIRONMENT)
+    print(f"- Environment (both sides): {environment}")
+    print(f"- anomaly CLI: {cli}; {cmake_flags(cli)}")
+    print("- Times: best of the repeats, excluding CSV parsing (ours: --stats fit_seconds + "
+          "score_seconds; peer: from arrays in memory). Ratio > 1 means ours is faster.")
+    print("- Rolling peers score x[t] against the previous 1024 samples (shift(1), ddof=0). pandas "
+          "has no rolling MAD: the 10^6/10^7 MAD rows time rolling().median() only (its ROC-AUC is of "
+          "|x - median|), the 10^5 row the exact MAD via rolling().apply(raw=True).\n")
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cli", default=os.environ.get("ANOMALY_CLI"),
+                        help="path of the anomaly program (or $ANOMALY_CLI)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per side; the best is shown")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes (10^5), for CI: checks the plumbing, not the speed")
+    parser.add_argument("--workdir", help="where the CSV files go (default: a temporary folder)")
+    parser.add_argument("--shared-data", default=os.path.join(here, "..", "..", "..", "shared",
+                                                              "data", "tabular"))
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=["batch", "rolling", "tabular"], help="leave a part out")
+    args = parser.parse_args()
+    if not args.cli or not os.access(args.cli, os.X_OK):
+        parser.error(f"the anomaly program was not found ({args.cli!r}); pass --cli PATH")
+
+    print_header(args.cli)
+    table = Table()
+    with tempfile.TemporaryDirectory(dir=args.workdir) as workdir:
+        if "batch" not in args.skip:
+            rows = 100_000 if args.quick else 1_000_000
+            compare_batch(table, args.cli, workdir, rows, 32, args.repeat)
+        if "rolling" not in args.skip:
+            for samples in ([100_000] if args.quick else [1_000_000, 10_000_000]):
+                compare_rolling(table, args.cli, workdir, samples, args.repeat, ROLLING_PEERS)
+            compare_rolling(table, args.cli, workdir, 100_000 if not args.quick else 20_000,
+                            args.repeat, ROLLING_MAD_APPLY)
+    table.print()
+    if "tabular" not in args.skip:
+        compare_tabular(args.cli, os.path.normpath(args.shared_data))
+
+
+if __name__ == "__main__":
+    main()
