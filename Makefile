@@ -6,6 +6,8 @@ DEMO_ALGORITHM ?= modified_zscore
 DEMO_ARGS ?= --top 10 --stats
 CLI_TARGET ?= anomaly_cli
 CLI := build/release/tools/anomaly/anomaly
+# CMake's builds run make too: keep the log free of directory lines.
+MAKEFLAGS += --no-print-directory
 
 .PHONY: help deps demo test ci
 help:
