@@ -1,0 +1,267 @@
+#include "commands.hpp"
+
+#include "algorithms.hpp"
+#include "csv_reader.hpp"
+#include "report.hpp"
+
+#include <anomaly/core.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+namespace anomaly::cli {
+namespace {
+
+/// Wall-clock time since construction or the previous lap().
+class Stopwatch {
+ public:
+  double lap() noexcept {
+    const auto now = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    start_ = now;
+    return seconds;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+std::vector<Setting> parse_settings(const Options& options) {
+  std::vector<Setting> settings;
+  for (const std::string& text : options.settings) settings.push_back(parse_setting(text));
+  return settings;
+}
+
+CsvOptions csv_options(const Options& options) {
+  return {options.features, options.label_column, options.label_column_given};
+}
+
+/// The --contamination rule, checked before any data is read.
+std::optional<Threshold> contamination_rule(const Options& options) {
+  if (!options.contamination) return std::nullopt;
+  const Threshold rule = Threshold::contamination(*options.contamination);
+  if (auto error = check(rule)) throw UsageError(std::string("--") + error->message());
+  return rule;
+}
+
+template <Scalar T>
+Stats start_stats(const std::string& algorithm) {
+  Stats stats;
+  stats.algorithm = algorithm;
+  stats.scalar = std::is_same_v<T, float> ? "float" : "double";
+  return stats;
+}
+
+/// Writes the scores, then --stats and --top, for a finished run over `data`.
+template <Scalar T>
+void finish(const Options& options, const CsvTable<T>& data, const Vector<T>& scores, T threshold,
+            Stats stats) {
+  write_scores(options.output, scores, threshold);
+  if (!options.stats && options.top == 0) return;
+  const auto evaluation = evaluate(scores, data.labels);
+  if (options.stats) {
+    stats.n = data.rows;
+    stats.d = data.cols();
+    stats.threshold = static_cast<double>(threshold);
+    stats.anomalies = (scores.array() > threshold).count();
+    stats.evaluation = evaluation;
+    print_stats(stats);
+  }
+  if (options.top > 0) {
+    print_top(data, scores, threshold, static_cast<Index>(options.top), stats.algorithm,
+              evaluation);
+  }
+}
+
+template <Scalar T>
+void detect(const Options& options) {
+  const Algorithm& algorithm = find_algorithm(options.algorithm);
+  const auto settings = parse_settings(options);
+  const auto rule = contamination_rule(options);
+  // Made before reading so that usage errors come first; remade below with the real width.
+  std::optional<AnyDetector<T>> detector;
+  if (algorithm.streaming()) {
+    make_stream<T>(algorithm, settings, 1);
+  } else {
+    detector = make_detector<T>(algorithm, settings);
+  }
+  Stats stats = start_stats<T>(options.algorithm);
+  Stopwatch clock;
+  std::optional<CsvTable<T>> train;
+  CsvOptions data_options = csv_options(options);
+  if (!options.train_file.empty()) {
+    train = read_csv<T>(options.train_file, data_options);
+    data_options.features = train->feature_names;  // the same columns, by name
+    stats.n_train = train->rows;
+  }
+  const CsvTable<T> data = read_csv<T>(options.file, data_options);
+  stats.parse_seconds = clock.lap();
+  Vector<T> scores;
+  T threshold = 0;
+  if (algorithm.streaming()) {
+    const auto scorer = make_stream<T>(algorithm, settings, data.cols());
+    if (train) scorer->update_all(train->features());  // warms the window up
+    stats.fit_seconds = clock.lap();
+    scores = scorer->update_all(data.features());
+    threshold = rule ? resolve(*rule, ScoreSummary<T>::of(scores)) : scorer->threshold();
+    stats.score_seconds = clock.lap();
+  } else if (train) {
+    AnyModel<T> model = detector->fit(train->features());
+    if (rule) model = with_threshold(std::move(model), *rule);
+    stats.fit_seconds = clock.lap();
+    scores = model.score(data.features());
+    threshold = model.threshold;
+    stats.score_seconds = clock.lap();
+  } else {
+    // Outlier mode: fit_score scores the training rows as it fits, so fit_seconds covers both.
+    auto fitted = detector->fit_score(data.features());
+    threshold = rule ? with_threshold(fitted.model, *rule).threshold : fitted.model.threshold;
+    scores = std::move(fitted.scores);
+    stats.fit_seconds = clock.lap();
+    stats.score_seconds = clock.lap();
+  }
+  finish(options, data, scores, threshold, std::move(stats));
+}
+
+template <Scalar T>
+void train(const Options& options) {
+  const Algorithm& algorithm = find_algorithm(options.algorithm);
+  const AnyDetector<T> detector = make_detector<T>(algorithm, parse_settings(options));
+  const auto rule = contamination_rule(options);
+  Stats stats = start_stats<T>(options.algorithm);
+  Stopwatch clock;
+  const CsvTable<T> data = read_csv<T>(options.file, csv_options(options));
+  stats.parse_seconds = clock.lap();
+  auto fitted = detector.fit_score(data.features());
+  if (rule) fitted.model = with_threshold(std::move(fitted.model), *rule);
+  stats.fit_seconds = clock.lap();
+  const std::vector<std::byte> bytes = fitted.model.save();
+  std::FILE* file = std::fopen(options.model_file.c_str(), "wb");
+  const bool written = file != nullptr &&
+                       std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size() &&
+                       std::fclose(file) == 0;
+  if (!written) {
+    throw InputError(located(options.model_file, 0, "cannot write the model file"));
+  }
+  if (options.stats) {
+    stats.n = data.rows;
+    stats.d = data.cols();
+    stats.threshold = static_cast<double>(fitted.model.threshold);
+    stats.anomalies = (fitted.scores.array() > fitted.model.threshold).count();
+    stats.evaluation = evaluate(fitted.scores, data.labels);
+    print_stats(stats);
+  }
+}
+
+template <Scalar T>
+void score(const Options& options, const Algorithm& algorithm, std::span<const std::byte> bytes) {
+  const auto rule = contamination_rule(options);
+  AnyModel<T> model = [&] {
+    try {
+      return algorithm.makers<T>().load(bytes);
+    } catch (const anomaly::Exception& error) {
+      throw InputError(located(options.model_file, 0, error.what()));
+    }
+  }();
+  if (rule) model = with_threshold(std::move(model), *rule);
+  Stats stats = start_stats<T>(std::string(algorithm.name));
+  Stopwatch clock;
+  const CsvTable<T> data = read_csv<T>(options.file, csv_options(options));
+  stats.parse_seconds = clock.lap();
+  if (data.cols() != model.n_features()) {
+    throw InputError(located(data.source, 1,
+                             std::to_string(data.cols()) + " feature columns, but the model in " +
+                                 options.model_file + " was trained on " +
+                                 std::to_string(model.n_features())));
+  }
+  const Vector<T> scores = model.score(data.features());
+  stats.score_seconds = clock.lap();
+  finish(options, data, scores, model.threshold, std::move(stats));
+}
+
+template <Scalar T>
+void stream(const Options& options) {
+  const Algorithm& algorithm = find_algorithm(options.algorithm);
+  const auto settings = parse_settings(options);
+  make_stream<T>(algorithm, settings, 1);  // usage errors before waiting for input
+  std::ios::sync_with_stdio(false);        // std::cin reads in blocks, not byte by byte
+  std::string line;
+  if (!std::getline(std::cin, line)) {
+    throw InputError(located("<stdin>", 0, "empty input: expected a header line"));
+  }
+  const RowParser<T> parser(line, "<stdin>", csv_options(options));
+  const auto scorer = make_stream<T>(algorithm, settings, parser.n_features());
+  const T threshold = scorer->threshold();
+  std::vector<T> row(static_cast<std::size_t>(parser.n_features()));
+  bool label = false;
+  std::fputs("score,is_anomaly\n", stdout);
+  std::fflush(stdout);
+  char buffer[64];
+  for (Index line_number = 2; std::getline(std::cin, line); ++line_number) {
+    if (blank_line(line)) continue;
+    parser.parse(line, line_number, row.data(), 1, &label);
+    const char* end = append_score_line(buffer, scorer->update(row.data()), threshold);
+    std::fwrite(buffer, 1, static_cast<std::size_t>(end - buffer), stdout);
+    std::fflush(stdout);  // each score leaves as soon as its row arrived
+  }
+}
+
+}  // namespace
+
+void run_detect(const Options& options) {
+  options.use_float ? detect<float>(options) : detect<double>(options);
+}
+
+void run_train(const Options& options) {
+  options.use_float ? train<float>(options) : train<double>(options);
+}
+
+void run_score(const Options& options) {
+  const std::string text = read_file(options.model_file);
+  const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(text.data()),
+                                         text.size());
+  ModelInfo info;
+  if (auto error = inspect(bytes, info)) {
+    throw InputError(located(options.model_file, 0, error->message()));
+  }
+  const Algorithm* algorithm = find_by_model_tag(info.tag_view());
+  if (algorithm == nullptr) {
+    throw InputError(located(
+        options.model_file, 0,
+        "holds a '" + std::string(info.tag_view()) + "' model, which this program cannot score"));
+  }
+  info.scalar_size == 4 ? score<float>(options, *algorithm, bytes)
+                        : score<double>(options, *algorithm, bytes);
+}
+
+void run_stream(const Options& options) {
+  options.use_float ? stream<float>(options) : stream<double>(options);
+}
+
+void run_list() {
+  const auto print = [](bool streaming) {
+    for (const Algorithm& algorithm : algorithms()) {
+      if (algorithm.streaming() != streaming) continue;
+      std::printf("\n  %s\n      %.*s\n", std::string(algorithm.name).c_str(),
+                  static_cast<int>(algorithm.summary.size()), algorithm.summary.data());
+      for (const ParameterInfo& parameter : algorithm.parameters) {
+        const std::string setting = parameter.name + "=" + parameter.default_value;
+        std::printf("      --set %-22s %s\n", setting.c_str(), parameter.meaning.c_str());
+      }
+    }
+  };
+  std::printf(
+      "Batch detectors (detect, train, score); each feature is scored on its own and the\n"
+      "row's score combines them (combine=max by default):\n");
+  print(false);
+  std::printf(
+      "\nStreaming detectors (detect, stream): one detector per feature column, each row\n"
+      "scored against the window before it; the row's score is the largest of them:\n");
+  print(true);
+  std::printf(
+      "\nDefaults are shown after '='. Scores above the threshold are anomalies;\n"
+      "--contamination C instead flags the share C of the training rows.\n");
+}
+
+}  // namespace anomaly::cli

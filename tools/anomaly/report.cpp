@@ -1,0 +1,142 @@
+#include "report.hpp"
+
+#include <anomaly/metrics/average_precision.hpp>
+#include <anomaly/metrics/roc_auc.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <numeric>
+#include <vector>
+
+namespace anomaly::cli {
+
+template <Scalar T>
+char* append_score_line(char* out, T score, T threshold) noexcept {
+  out = std::to_chars(out, out + 32, score).ptr;
+  const char* tail = score > threshold ? ",1\n" : ",0\n";
+  std::memcpy(out, tail, 3);
+  return out + 3;
+}
+
+template <Scalar T>
+void write_scores(const std::string& path, const Vector<T>& scores, T threshold) {
+  const bool to_stdout = path.empty() || path == "-";
+  std::FILE* file = to_stdout ? stdout : std::fopen(path.c_str(), "wb");
+  if (file == nullptr) {
+    throw InputError(located(path, 0, std::string("cannot write: ") + std::strerror(errno)));
+  }
+  constexpr std::size_t block = std::size_t{1} << 16;
+  std::vector<char> buffer(block + 64);
+  const char header[] = "score,is_anomaly\n";
+  char* end = std::copy(header, header + sizeof header - 1, buffer.data());
+  bool failed = false;
+  for (Index i = 0; i < scores.size(); ++i) {
+    end = append_score_line(end, scores[i], threshold);
+    if (static_cast<std::size_t>(end - buffer.data()) >= block) {
+      failed |= std::fwrite(buffer.data(), 1, static_cast<std::size_t>(end - buffer.data()),
+                            file) != static_cast<std::size_t>(end - buffer.data());
+      end = buffer.data();
+    }
+  }
+  const auto rest = static_cast<std::size_t>(end - buffer.data());
+  failed |= std::fwrite(buffer.data(), 1, rest, file) != rest;
+  failed |= std::fflush(file) != 0;
+  if (!to_stdout) failed |= std::fclose(file) != 0;
+  if (failed) {
+    throw InputError(located(to_stdout ? "<stdout>" : path, 0,
+                             std::string("cannot write: ") + std::strerror(errno)));
+  }
+}
+
+template <Scalar T>
+std::optional<Evaluation> evaluate(const Vector<T>& scores, const std::optional<Labels>& labels) {
+  if (!labels) return std::nullopt;
+  Evaluation evaluation;
+  evaluation.labelled_anomalies = labels->count();
+  if (evaluation.labelled_anomalies > 0 && evaluation.labelled_anomalies < labels->size()) {
+    evaluation.roc_auc = roc_auc(scores, *labels);
+    evaluation.average_precision = average_precision(scores, *labels);
+  }
+  return evaluation;
+}
+
+void print_stats(const Stats& stats) {
+  nlohmann::ordered_json json;
+  json["algorithm"] = stats.algorithm;
+  json["scalar"] = stats.scalar;
+  json["n"] = stats.n;
+  json["d"] = stats.d;
+  if (stats.n_train) json["n_train"] = *stats.n_train;
+  json["parse_seconds"] = stats.parse_seconds;
+  json["fit_seconds"] = stats.fit_seconds;
+  json["score_seconds"] = stats.score_seconds;
+  json["threshold"] = stats.threshold;
+  json["anomalies"] = stats.anomalies;
+  if (stats.evaluation) {
+    const Evaluation& evaluation = *stats.evaluation;
+    json["labelled_anomalies"] = evaluation.labelled_anomalies;
+    // null when the labels hold one class only: the metrics are undefined there.
+    json["roc_auc"] = evaluation.roc_auc ? nlohmann::ordered_json(*evaluation.roc_auc) : nullptr;
+    json["average_precision"] = evaluation.average_precision
+                                    ? nlohmann::ordered_json(*evaluation.average_precision)
+                                    : nullptr;
+  }
+  std::fprintf(stderr, "%s\n", json.dump().c_str());
+}
+
+template <Scalar T>
+void print_top(const CsvTable<T>& table, const Vector<T>& scores, T threshold, Index top,
+               const std::string& algorithm, const std::optional<Evaluation>& evaluation) {
+  const Index n = scores.size();
+  const Index shown = std::min(top, n);
+  std::vector<Index> order(static_cast<std::size_t>(n));
+  std::iota(order.begin(), order.end(), Index{0});
+  // Highest score first; ties keep file order.
+  std::partial_sort(order.begin(), order.begin() + shown, order.end(), [&](Index a, Index b) {
+    return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
+  });
+  const Index flagged = (scores.array() > threshold).count();
+  std::fprintf(stderr, "Top %ld of %ld rows by %s score (threshold %g, %ld rows flagged)\n\n",
+               static_cast<long>(shown), static_cast<long>(n), algorithm.c_str(),
+               static_cast<double>(threshold), static_cast<long>(flagged));
+  const bool labelled = table.labels.has_value();
+  std::fprintf(stderr, "  %4s  %9s  %12s  %7s%s\n", "rank", "line", "score", "flagged",
+               labelled ? "  label" : "");
+  for (Index rank = 0; rank < shown; ++rank) {
+    const Index row = order[static_cast<std::size_t>(rank)];
+    const double score = static_cast<double>(scores[row]);
+    std::fprintf(stderr, "  %4ld  %9ld  %12.6g  %7s", static_cast<long>(rank + 1),
+                 static_cast<long>(table.line_number(row)), score,
+                 scores[row] > threshold ? "yes" : "no");
+    if (labelled) std::fprintf(stderr, "  %5d", (*table.labels)(row) ? 1 : 0);
+    std::fputc('\n', stderr);
+  }
+  if (!evaluation) return;
+  std::fputc('\n', stderr);
+  if (evaluation->roc_auc) {
+    std::fprintf(stderr, "ROC-AUC %.4f   average precision %.4f   (%ld labelled anomalies)\n",
+                 *evaluation->roc_auc, *evaluation->average_precision,
+                 static_cast<long>(evaluation->labelled_anomalies));
+  } else {
+    std::fprintf(stderr, "ROC-AUC and average precision undefined: the labels hold one class\n");
+  }
+}
+
+template char* append_score_line<double>(char*, double, double) noexcept;
+template char* append_score_line<float>(char*, float, float) noexcept;
+template void write_scores<double>(const std::string&, const Vector<double>&, double);
+template void write_scores<float>(const std::string&, const Vector<float>&, float);
+template std::optional<Evaluation> evaluate<double>(const Vector<double>&,
+                                                    const std::optional<Labels>&);
+template std::optional<Evaluation> evaluate<float>(const Vector<float>&,
+                                                   const std::optional<Labels>&);
+template void print_top<double>(const CsvTable<double>&, const Vector<double>&, double, Index,
+                                const std::string&, const std::optional<Evaluation>&);
+template void print_top<float>(const CsvTable<float>&, const Vector<float>&, float, Index,
+                               const std::string&, const std::optional<Evaluation>&);
+
+}  // namespace anomaly::cli

@@ -1,0 +1,55 @@
+#pragma once
+// What the CLI prints: the score CSV, the --stats JSON object and the --top table.
+#include "csv_reader.hpp"
+
+#include <anomaly/core/types.hpp>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace anomaly::cli {
+
+/// Appends "score,is_anomaly\n" for one row to `out` (room for 40 characters); returns the end.
+template <Scalar T>
+char* append_score_line(char* out, T score, T threshold) noexcept;
+
+/// Writes the score CSV (header, then one line per row in input order) to `path` ("" = stdout).
+template <Scalar T>
+void write_scores(const std::string& path, const Vector<T>& scores, T threshold);
+
+/// Ranking quality against the file's labels; absent without labels or with one class only.
+struct Evaluation {
+  Index labelled_anomalies = 0;
+  std::optional<double> roc_auc;
+  std::optional<double> average_precision;
+};
+
+/// Evaluates `scores` against `labels`, when there are labels.
+template <Scalar T>
+std::optional<Evaluation> evaluate(const Vector<T>& scores, const std::optional<Labels>& labels);
+
+/// The numbers --stats prints as one JSON object.
+struct Stats {
+  std::string algorithm;
+  std::string scalar;            ///< "double" or "float"
+  Index n = 0;                   ///< rows scored
+  Index d = 0;                   ///< features
+  std::optional<Index> n_train;  ///< rows fitted on, when they are another file
+  double parse_seconds = 0;
+  double fit_seconds = 0;
+  double score_seconds = 0;
+  double threshold = 0;
+  Index anomalies = 0;  ///< rows flagged
+  std::optional<Evaluation> evaluation;
+};
+
+/// Prints `stats` as one line of JSON on stderr.
+void print_stats(const Stats& stats);
+
+/// Prints the `top` highest-scoring rows of `table` and the evaluation, as a table on stderr.
+template <Scalar T>
+void print_top(const CsvTable<T>& table, const Vector<T>& scores, T threshold, Index top,
+               const std::string& algorithm, const std::optional<Evaluation>& evaluation);
+
+}  // namespace anomaly::cli
