@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <type_traits>
 
@@ -396,5 +397,18 @@ class OrderStatisticTree {
   int height_ = 0;  // inner levels above the leaves
   Index size_ = 0;
 };
+
+/// The p-quantile of a non-empty tree by numpy's default "linear" method: the values of rank
+/// floor(p (n - 1)) and the next, interpolated. In double, as the batch detectors compute it.
+template <Scalar T, Index Capacity>
+double quantile(const OrderStatisticTree<T, Capacity>& tree, double p) noexcept {
+  const double position = p * static_cast<double>(tree.size() - 1);
+  const auto below = static_cast<Index>(std::floor(position));
+  const auto at = tree.find(below);
+  const auto low = static_cast<double>(tree.value(at));
+  if (below + 1 >= tree.size()) return low;
+  const auto high = static_cast<double>(tree.value(tree.next(at)));
+  return low + (position - static_cast<double>(below)) * (high - low);
+}
 
 }  // namespace anomaly

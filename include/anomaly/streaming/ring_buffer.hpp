@@ -3,6 +3,8 @@
 #include <anomaly/core/types.hpp>
 #include <anomaly/streaming/capacity.hpp>
 
+#include <span>
+
 namespace anomaly {
 
 /// The last `window` values pushed, in fixed memory. Capacity > 0 holds them in place
@@ -39,6 +41,11 @@ class RingBuffer {
   template <class F>
   void for_each(F&& f) const noexcept {
     for (Index i = 0; i < size_; ++i) f((*this)[i]);
+  }
+
+  /// The values held, in storage order (not time order): enough for sums.
+  std::span<const T> values() const noexcept {
+    return {values_.data(), static_cast<std::size_t>(size_)};
   }
 
   /// Forgets every value.
