@@ -3,6 +3,7 @@
 #include "parameters.hpp"
 
 #include <anomaly/detectors.hpp>
+#include <anomaly/streaming.hpp>
 
 #include <algorithm>
 #include <utility>
@@ -10,30 +11,107 @@
 namespace anomaly::cli {
 namespace {
 
-/// Builds a detector or stream from its Params, turning the library's parameter checks into usage
-/// errors.
-template <class Built, class... Arguments>
-Built construct(const Arguments&... arguments) {
+/// Runs `make`, turning the library's parameter checks into usage errors.
+template <class Make>
+auto checked(Make make) {
   try {
-    return Built(arguments...);
+    return make();
   } catch (const anomaly::Exception& error) {
     throw UsageError(std::string("--set: ") + error.what());
   }
+}
+
+/// Default Params with `settings` applied to the fields that `Fields{}()` lists.
+template <class Params, class Fields>
+Params params_from(std::span<const Setting> settings) {
+  Params params{};
+  apply(params, settings, Fields{}());
+  return params;
 }
 
 template <template <Scalar> class D, class Fields, Scalar T>
 Makers<T> batch_makers() {
   Makers<T> makers;
   makers.detector = [](std::span<const Setting> settings) {
-    typename D<T>::Params params{};
-    apply(params, settings, Fields{}());
-    return AnyDetector<T>(construct<D<T>>(params));
+    const auto params = params_from<typename D<T>::Params, Fields>(settings);
+    return checked([&] { return AnyDetector<T>(D<T>(params)); });
   };
   makers.load = [](std::span<const std::byte> bytes) {
     return AnyModel<T>(anomaly::load<typename D<T>::Model>(bytes));
   };
   return makers;
 }
+
+/// One univariate streaming detector S per feature; a row scores the largest of theirs.
+template <class S>
+class PerColumn final : public StreamScorer<typename S::Scalar> {
+  using T = typename S::Scalar;
+
+ public:
+  PerColumn(const typename S::Params& params, Index n_features) {
+    detectors_.reserve(static_cast<std::size_t>(n_features));
+    for (Index j = 0; j < n_features; ++j) detectors_.emplace_back(params);
+  }
+
+  T update(const T* row) noexcept override {
+    T score = 0;
+    for (std::size_t j = 0; j < detectors_.size(); ++j) {
+      score = std::max(score, detectors_[j].update(row[j]));
+    }
+    return score;
+  }
+
+  // Column by column: the detectors are independent, so this equals update() row by row.
+  Vector<T> update_all(const MatrixRef<T>& X) override {
+    const auto rows = static_cast<std::size_t>(X.rows());
+    Vector<T> scores = Vector<T>::Zero(X.rows());
+    Vector<T> column_scores(X.rows());
+    for (std::size_t j = 0; j < detectors_.size(); ++j) {
+      const std::span<const T> column(X.col(static_cast<Index>(j)).data(), rows);
+      detectors_[j].update(column, std::span<T>(column_scores.data(), rows));
+      scores = scores.cwiseMax(column_scores);
+    }
+    return scores;
+  }
+
+  T threshold() const noexcept override {
+    return static_cast<T>(detectors_.front().params().threshold);
+  }
+
+ private:
+  std::vector<S> detectors_;
+};
+
+template <template <Scalar> class S, class Fields, Scalar T>
+Makers<T> stream_makers() {
+  Makers<T> makers;
+  makers.stream = [](std::span<const Setting> settings, Index n_features) {
+    const auto params = params_from<typename S<T>::Params, Fields>(settings);
+    return checked([&]() -> std::unique_ptr<StreamScorer<T>> {
+      return std::make_unique<PerColumn<S<T>>>(params, n_features);
+    });
+  };
+  return makers;
+}
+
+/// A registry entry for the streaming detector template S; `fields` lists its settable fields.
+template <template <Scalar> class S, class Fields>
+Algorithm streaming(std::string_view name, std::string_view summary, Fields fields) {
+  return {name,
+          summary,
+          {},
+          describe(fields()),
+          stream_makers<S, Fields, double>(),
+          stream_makers<S, Fields, float>()};
+}
+
+// The rolling detectors with their window allocated at run time, as one-parameter templates.
+template <Scalar T>
+using RollingZScoreOf = RollingZScore<T>;
+template <Scalar T>
+using RollingMedianAbsoluteDeviationOf = RollingMedianAbsoluteDeviation<T>;
+template <Scalar T>
+using RollingInterquartileRangeOf = RollingInterquartileRange<T>;
 
 /// A registry entry for the batch detector template D; `fields` lists its settable Params fields.
 template <template <Scalar> class D, class Fields>
@@ -48,20 +126,22 @@ Algorithm batch(std::string_view name, std::string_view summary, Fields fields) 
 
 constexpr std::string_view combine_meaning =
     "max or mean: how the features' scores make the row's score";
+constexpr std::string_view window_meaning = "samples each value is scored against";
+constexpr std::string_view warm_up_meaning =
+    "warm-up: scores are 0 until the window holds this many";
+constexpr std::string_view threshold_meaning = "a row is anomalous when its score is above this";
 
 std::vector<Algorithm> make_registry() {
   std::vector<Algorithm> registry;
   registry.push_back(batch<ZScore>(
       "zscore", "distance from the training mean in standard deviations, feature by feature", [] {
-        return std::tuple{field("threshold", &ZScoreParams::threshold,
-                                "a row is anomalous when its score is above this"),
+        return std::tuple{field("threshold", &ZScoreParams::threshold, threshold_meaning),
                           field("combine", &ZScoreParams::combine, combine_meaning)};
       }));
   registry.push_back(batch<ModifiedZScore>(
       "modified_zscore",
       "robust z-score of Iglewicz and Hoaglin: 0.6745 |x - median| / MAD, feature by feature", [] {
-        return std::tuple{field("threshold", &ModifiedZScoreParams::threshold,
-                                "a row is anomalous when its score is above this"),
+        return std::tuple{field("threshold", &ModifiedZScoreParams::threshold, threshold_meaning),
                           field("combine", &ModifiedZScoreParams::combine, combine_meaning)};
       }));
   registry.push_back(batch<InterquartileRange>(
@@ -72,6 +152,31 @@ std::vector<Algorithm> make_registry() {
             field("threshold", &InterquartileRangeParams::threshold,
                   "a row is anomalous when its distance outside the fences is above this"),
             field("combine", &InterquartileRangeParams::combine, combine_meaning)};
+      }));
+  registry.push_back(streaming<RollingZScoreOf>(
+      "rolling_zscore", "|x - mean| / stddev of the previous window, O(1) per sample", [] {
+        using P = RollingZScoreParams;
+        return std::tuple{field("window", &P::window, window_meaning),
+                          field("min_samples", &P::min_samples, warm_up_meaning),
+                          field("threshold", &P::threshold, threshold_meaning)};
+      }));
+  registry.push_back(streaming<RollingMedianAbsoluteDeviationOf>(
+      "rolling_mad",
+      "0.6745 |x - median| / MAD of the previous window, exact, O(log window) per sample", [] {
+        using P = RollingMedianAbsoluteDeviationParams;
+        return std::tuple{field("window", &P::window, window_meaning),
+                          field("min_samples", &P::min_samples, warm_up_meaning),
+                          field("threshold", &P::threshold, threshold_meaning)};
+      }));
+  registry.push_back(streaming<RollingInterquartileRangeOf>(
+      "rolling_iqr",
+      "distance outside the previous window's Tukey fences in IQR units, O(log window)", [] {
+        using P = RollingInterquartileRangeParams;
+        return std::tuple{
+            field("window", &P::window, window_meaning),
+            field("min_samples", &P::min_samples, warm_up_meaning),
+            field("fence", &P::fence, "k: 1.5 flags outliers, 3 flags far-out values"),
+            field("threshold", &P::threshold, threshold_meaning)};
       }));
   return registry;
 }

@@ -23,8 +23,7 @@ void add_algorithm(CLI::App& command, Options& options) {
       ->required();
   command.add_option("--set", options.settings, "Set a parameter, e.g. --set threshold=3.5")
       ->type_name("KEY=VALUE")
-      ->take_last()
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      ->allow_extra_args(false);  // one KEY=VALUE per --set: FILE is never swallowed
   command.add_flag("--float", options.use_float, "Compute in single precision (default double)");
 }
 
@@ -32,6 +31,7 @@ void add_columns(CLI::App& command, Options& options) {
   command
       .add_option("--features", options.features, "Feature columns (default: all but the label)")
       ->delimiter(',')
+      ->allow_extra_args(false)
       ->type_name("NAME,...");
   command
       .add_option("--label-column", options.label_column,

@@ -1,0 +1,134 @@
+// The CLI's algorithm registry: --set reaches the Params, bad keys and values are usage errors,
+// every algorithm describes its parameters, and the streaming wrapper combines columns by max.
+#include "algorithms.hpp"
+#include "catch.hpp"
+
+#include <anomaly/detectors.hpp>
+#include <anomaly/streaming.hpp>
+
+#include <string>
+#include <vector>
+
+using anomaly::cli::Setting;
+using anomaly::cli::UsageError;
+
+namespace {
+
+std::string usage_error(const std::string& algorithm, const std::vector<Setting>& settings) {
+  try {
+    const auto& entry = anomaly::cli::find_algorithm(algorithm);
+    if (entry.streaming()) {
+      anomaly::cli::make_stream<double>(entry, settings, 1);
+    } else {
+      anomaly::cli::make_detector<double>(entry, settings);
+    }
+  } catch (const UsageError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+/// Rows 0..n-1 of a two-feature matrix with one far value in feature 1 at row `far_row`.
+anomaly::Matrix<double> sample(anomaly::Index n, anomaly::Index far_row) {
+  anomaly::Matrix<double> X(n, 2);
+  for (anomaly::Index i = 0; i < n; ++i) {
+    X(i, 0) = static_cast<double>(i % 7);
+    X(i, 1) = static_cast<double>((3 * i) % 5);
+  }
+  X(far_row, 1) = 100;
+  return X;
+}
+
+}  // namespace
+
+TEST_CASE("parse_setting splits KEY=VALUE and rejects text without a key") {
+  const Setting setting = anomaly::cli::parse_setting("threshold=3.5");
+  CHECK(setting.key == "threshold");
+  CHECK(setting.value == "3.5");
+  CHECK(anomaly::cli::parse_setting("combine=").value.empty());
+  REQUIRE_THROWS_AS(anomaly::cli::parse_setting("threshold"), UsageError);
+  REQUIRE_THROWS_AS(anomaly::cli::parse_setting("=3"), UsageError);
+}
+
+TEST_CASE(
+    "a --set setting reaches the detector: the CLI's zscore equals ZScore with the same Params") {
+  const auto X = sample(50, 17);
+  const auto& entry = anomaly::cli::find_algorithm("zscore");
+  const auto detector = anomaly::cli::make_detector<double>(
+      entry, std::vector<Setting>{{"threshold", "1.5"}, {"combine", "mean"}});
+  const auto model = detector.fit(X);
+  const auto direct = anomaly::ZScore<double>({.threshold = anomaly::Threshold::fixed(1.5),
+                                               .combine = anomaly::FeatureCombine::mean})
+                          .fit(X);
+  CHECK(model.threshold == 1.5);
+  CHECK(model.score(X) == direct.score(X));
+}
+
+TEST_CASE("unknown keys, bad values and rejected parameters are usage errors") {
+  auto message = usage_error("iqr", {{"fnece", "3"}});
+  CHECK(contains(message, "unknown parameter 'fnece'"));
+  CHECK(contains(message, "fence, threshold, combine"));
+  CHECK(contains(usage_error("iqr", {{"fence", "abc"}}), "fence must be a finite number"));
+  CHECK(contains(usage_error("iqr", {{"fence", "-1"}}), "fence"));
+  CHECK(contains(usage_error("zscore", {{"combine", "median"}}), "combine must be max or mean"));
+  CHECK(contains(usage_error("rolling_zscore", {{"window", "1"}}), "window"));
+  CHECK(contains(usage_error("rolling_zscore", {{"window", "2.5"}}), "integer"));
+  CHECK(contains(usage_error("no_such", {}), "unknown algorithm 'no_such'"));
+  CHECK(usage_error("rolling_iqr", {{"window", "64"}, {"fence", "3"}}).empty());
+}
+
+TEST_CASE("batch and streaming algorithms refuse the other mode with a pointer to the right one") {
+  const auto& batch = anomaly::cli::find_algorithm("zscore");
+  try {
+    anomaly::cli::make_stream<double>(batch, {}, 1);
+    FAIL("no error");
+  } catch (const UsageError& error) {
+    CHECK(contains(error.what(), "rolling_zscore"));
+  }
+  const auto& rolling = anomaly::cli::find_algorithm("rolling_mad");
+  REQUIRE_THROWS_AS(anomaly::cli::make_detector<double>(rolling, {}), UsageError);
+}
+
+TEST_CASE("every algorithm lists its parameters with defaults and meanings") {
+  const auto& all = anomaly::cli::algorithms();
+  std::vector<std::string> names;
+  for (const auto& algorithm : all) {
+    names.emplace_back(algorithm.name);
+    CHECK_FALSE(algorithm.summary.empty());
+    REQUIRE_FALSE(algorithm.parameters.empty());
+    for (const auto& parameter : algorithm.parameters) {
+      CHECK_FALSE(parameter.default_value.empty());
+      CHECK_FALSE(parameter.meaning.empty());
+    }
+    CHECK(algorithm.streaming() == algorithm.model_tag.empty());
+  }
+  CHECK(names == std::vector<std::string>{"zscore", "modified_zscore", "iqr", "rolling_zscore",
+                                          "rolling_mad", "rolling_iqr"});
+  const auto& iqr = anomaly::cli::find_algorithm("iqr");
+  CHECK(iqr.parameters[0].name == "fence");
+  CHECK(iqr.parameters[0].default_value == "1.5");
+  CHECK(anomaly::cli::find_by_model_tag("interquartile_range") == &iqr);
+  CHECK(anomaly::cli::find_by_model_tag("nothing") == nullptr);
+}
+
+TEST_CASE("a streaming scorer equals one rolling detector per column combined by max") {
+  const auto X = sample(300, 250);
+  const auto& entry = anomaly::cli::find_algorithm("rolling_zscore");
+  const std::vector<Setting> settings{{"window", "40"}, {"min_samples", "10"}};
+  const auto batch = anomaly::cli::make_stream<double>(entry, settings, 2)->update_all(X);
+  const auto rows = anomaly::cli::make_stream<double>(entry, settings, 2);
+  anomaly::RollingZScore<double> first({.window = 40, .min_samples = 10});
+  anomaly::RollingZScore<double> second({.window = 40, .min_samples = 10});
+  for (anomaly::Index i = 0; i < X.rows(); ++i) {
+    const double row[2] = {X(i, 0), X(i, 1)};
+    const double expected = std::max(first.update(row[0]), second.update(row[1]));
+    REQUIRE(rows->update(row) == expected);
+    REQUIRE(batch[i] == expected);
+  }
+  CHECK(batch[250] > 3.0);
+  CHECK(rows->threshold() == 3.0);
+}
