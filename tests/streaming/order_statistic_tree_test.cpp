@@ -19,7 +19,8 @@ void run_against_sorted_vector(Tree& tree, int operations, int distinct, std::ui
         sorted.empty() || (static_cast<anomaly::Index>(sorted.size()) < tree.max_size() &&
                            anomaly::uniform_index(random, 3) != 0);
     if (grow) {
-      const auto level = static_cast<double>(anomaly::uniform_index(random, distinct));
+      const auto level =
+          static_cast<double>(anomaly::uniform_index(random, static_cast<std::uint64_t>(distinct)));
       sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), level), level);
       tree.insert(level);
     } else {

@@ -11,6 +11,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <type_traits>
 
 namespace anomaly {
@@ -89,8 +90,8 @@ class OrderStatisticTree {
       at = node.child[i];
     }
     Leaf& leaf = leaves_[at];
-    T* end = leaf.keys.data() + leaf.n;
-    T* place = leaf.keys.data() + count_below(leaf, x, true);
+    T* end = std::data(leaf.keys) + leaf.n;
+    T* place = std::data(leaf.keys) + count_below(leaf, x, true);
     std::copy_backward(place, end, end + 1);
     *place = x;
     ++leaf.n;
@@ -99,8 +100,8 @@ class OrderStatisticTree {
 
   /// Removes one copy of x, which must be in the tree.
   void erase(T x) noexcept {
-    std::array<Id, max_height> path_node;  // not zeroed: only [0, height) is used
-    std::array<int, max_height> path_child;
+    Id path_node[max_height];  // not zeroed: only [0, height) is used
+    int path_child[max_height];
     Id at = root_;
     for (int level = height_; level > 0; --level) {
       Inner& node = inners_[at];
@@ -113,8 +114,8 @@ class OrderStatisticTree {
       at = node.child[i];
     }
     Leaf& leaf = leaves_[at];
-    T* end = leaf.keys.data() + leaf.n;
-    T* place = leaf.keys.data() + count_below(leaf, x, false);
+    T* end = std::data(leaf.keys) + leaf.n;
+    T* place = std::data(leaf.keys) + count_below(leaf, x, false);
     ANOMALY_ASSERT(place != end && *place == x, "erase of a value not in the tree");
     std::copy(place + 1, end, place);
     --leaf.n;
@@ -194,15 +195,15 @@ class OrderStatisticTree {
   static constexpr int max_height = 32;  // minimum fan-out 8: 8^32 values never fit anyway
 
   struct Leaf {
-    std::array<T, leaf_capacity> keys;
+    T keys[leaf_capacity];  // C arrays: indexed by int without sign conversions
     Id n;
     Id prev;
     Id next;
   };
   struct Inner {
-    std::array<T, inner_capacity> max;     // largest value under each child
-    std::array<Id, inner_capacity> count;  // values under each child
-    std::array<Id, inner_capacity> child;
+    T max[inner_capacity];     // largest value under each child
+    Id count[inner_capacity];  // values under each child
+    Id child[inner_capacity];
     Id n;
   };
 
@@ -264,20 +265,20 @@ class OrderStatisticTree {
 
   // Moving entries between nodes of one level: a leaf entry is a value, an inner one a child.
   static void move_entries(Leaf& to, int at, const Leaf& from, int first, int count) noexcept {
-    std::copy_n(from.keys.data() + first, count, to.keys.data() + at);
+    std::copy_n(std::data(from.keys) + first, count, std::data(to.keys) + at);
   }
   static void move_entries(Inner& to, int at, const Inner& from, int first, int count) noexcept {
-    std::copy_n(from.max.data() + first, count, to.max.data() + at);
-    std::copy_n(from.count.data() + first, count, to.count.data() + at);
-    std::copy_n(from.child.data() + first, count, to.child.data() + at);
+    std::copy_n(std::data(from.max) + first, count, std::data(to.max) + at);
+    std::copy_n(std::data(from.count) + first, count, std::data(to.count) + at);
+    std::copy_n(std::data(from.child) + first, count, std::data(to.child) + at);
   }
   /// Shifts entries [at, n) of a node by `by` places (right when positive, left when negative).
   template <class Array>
   static void shift_array(Array& values, int at, int n, int by) noexcept {
     if (by > 0) {
-      std::copy_backward(values.data() + at, values.data() + n, values.data() + n + by);
+      std::copy_backward(std::data(values) + at, std::data(values) + n, std::data(values) + n + by);
     } else {
-      std::copy(values.data() + at, values.data() + n, values.data() + at + by);
+      std::copy(std::data(values) + at, std::data(values) + n, std::data(values) + at + by);
     }
   }
   static void shift_entries(Leaf& node, int at, int by) noexcept {
