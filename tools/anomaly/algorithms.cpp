@@ -29,7 +29,8 @@ Params params_from(std::span<const Setting> settings) {
   return params;
 }
 
-template <template <Scalar> class D, class Fields, Scalar T>
+// `class`, not `Scalar`: clang 14 crashes on constrained template template parameters.
+template <template <class> class D, class Fields, Scalar T>
 Makers<T> batch_makers() {
   Makers<T> makers;
   makers.detector = [](std::span<const Setting> settings) {
@@ -82,7 +83,7 @@ class PerColumn final : public StreamScorer<typename S::Scalar> {
   std::vector<S> detectors_;
 };
 
-template <template <Scalar> class S, class Fields, Scalar T>
+template <template <class> class S, class Fields, Scalar T>
 Makers<T> stream_makers() {
   Makers<T> makers;
   makers.stream = [](std::span<const Setting> settings, Index n_features) {
@@ -95,7 +96,7 @@ Makers<T> stream_makers() {
 }
 
 /// A registry entry for the streaming detector template S; `fields` lists its settable fields.
-template <template <Scalar> class S, class Fields>
+template <template <class> class S, class Fields>
 Algorithm streaming(std::string_view name, std::string_view summary, Fields fields) {
   return {name,
           summary,
@@ -114,7 +115,7 @@ template <Scalar T>
 using RollingInterquartileRangeOf = RollingInterquartileRange<T>;
 
 /// A registry entry for the batch detector template D; `fields` lists its settable Params fields.
-template <template <Scalar> class D, class Fields>
+template <template <class> class D, class Fields>
 Algorithm batch(std::string_view name, std::string_view summary, Fields fields) {
   return {name,
           summary,

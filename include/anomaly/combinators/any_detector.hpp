@@ -29,7 +29,10 @@ class AnyModel {
   /// Wraps `model`, taking its threshold and training-score summary.
   template <Model M>
   requires(!std::same_as<M, AnyModel> &&
-           std::same_as<typename M::Scalar, T>) explicit AnyModel(M model);
+           std::same_as<typename M::Scalar, T>) explicit AnyModel(M model)
+      : threshold(model.threshold),
+        training_summary(model.training_summary),
+        self_(std::make_shared<const Holder<M>>(std::move(model))) {}
 
   /// One score per row of X, higher = more anomalous: one virtual call for the whole batch.
   Vector<T> score(const MatrixRef<T>& X) const { return self_->score(X); }
@@ -53,7 +56,7 @@ class AnyModel {
     virtual T score_one(const RowRef<T>& x) const = 0;
     virtual Index n_features() const = 0;
     virtual std::string_view tag() const noexcept = 0;
-    virtual std::vector<std::byte> save(T threshold) const = 0;
+    virtual std::vector<std::byte> save(T cutoff) const = 0;
     virtual const void* type() const noexcept = 0;
   };
   template <class M>
@@ -79,7 +82,8 @@ class AnyDetector {
   /// Wraps `detector`, whose parameters are fixed from now on.
   template <Detector D>
   requires(!std::same_as<D, AnyDetector> &&
-           std::same_as<typename D::Scalar, T>) explicit AnyDetector(D detector);
+           std::same_as<typename D::Scalar, T>) explicit AnyDetector(D detector)
+      : self_(std::make_shared<const Holder<D>>(std::move(detector))) {}
 
   /// No parameters of its own (see AnyDetectorParams).
   const Params& params() const noexcept { return params_; }
@@ -122,10 +126,10 @@ struct AnyModel<T>::Holder final : AnyModel<T>::Interface {
     if constexpr (Serializable<M>) return M::serial_tag;
     return {};
   }
-  std::vector<std::byte> save(T threshold) const override {
+  std::vector<std::byte> save(T cutoff) const override {
     if constexpr (Serializable<M>) {
       M copy = model;
-      copy.threshold = threshold;
+      copy.threshold = cutoff;
       return anomaly::save(copy);
     } else {
       raise(Error::make(ErrorCode::invalid_parameter, "this model type cannot be saved"));
@@ -133,14 +137,6 @@ struct AnyModel<T>::Holder final : AnyModel<T>::Interface {
   }
   const void* type() const noexcept override { return type_id<M>(); }
 };
-
-template <Scalar T>
-template <Model M>
-requires(!std::same_as<M, AnyModel<T>> &&
-         std::same_as<typename M::Scalar, T>) AnyModel<T>::AnyModel(M model)
-    : threshold(model.threshold),
-      training_summary(model.training_summary),
-      self_(std::make_shared<const Holder<M>>(std::move(model))) {}
 
 template <Scalar T>
 template <Model M>
@@ -161,12 +157,6 @@ struct AnyDetector<T>::Holder final : AnyDetector<T>::Interface {
     return {Model(std::move(fitted.model)), std::move(fitted.scores)};
   }
 };
-
-template <Scalar T>
-template <Detector D>
-requires(!std::same_as<D, AnyDetector<T>> &&
-         std::same_as<typename D::Scalar, T>) AnyDetector<T>::AnyDetector(D detector)
-    : self_(std::make_shared<const Holder<D>>(std::move(detector))) {}
 
 static_assert(Model<AnyModel<double>> && Model<AnyModel<float>>);
 static_assert(Detector<AnyDetector<double>> && Detector<AnyDetector<float>>);
