@@ -3,7 +3,7 @@
 
 DEMO_DATA ?= data/thyroid.csv
 DEMO_ALGORITHM ?= modified_zscore
-DEMO_ARGS ?= --top 10 --stats
+DEMO_ARGS ?= --top 10 --output build/release/demo-scores.csv
 CLI_TARGET ?= anomaly_cli
 CLI := build/release/tools/anomaly/anomaly
 # CMake's builds run make too: keep the log free of directory lines.
