@@ -3,7 +3,12 @@
 #include "csv_reader.hpp"
 #include "catch.hpp"
 
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
+#include <vector>
 
 using anomaly::cli::CsvOptions;
 using anomaly::cli::InputError;
@@ -169,5 +174,40 @@ TEST_CASE("read_csv names a missing file") {
     FAIL("no error");
   } catch (const InputError& error) {
     CHECK(contains(error.what(), "/nonexistent/data.csv: cannot open"));
+  }
+}
+
+TEST_CASE("every decimal form parses to the correctly rounded double, as strtod gives") {
+  std::string text = "x\n";
+  std::vector<std::string> cells = {"1.",
+                                    ".5",
+                                    "-0",
+                                    "-0.0",
+                                    "007.250",
+                                    "123456789012345",
+                                    "1234567890123456",
+                                    "0.000000000000001",
+                                    "-9.87654321098765",
+                                    "1e-05",
+                                    "2.5E3",
+                                    "0.1",
+                                    "-.75"};
+  // Values with 1 to 17 significant digits, both sides of the 15-digit fast path.
+  std::uint64_t state = 12345;
+  for (int i = 0; i < 2000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const double value = static_cast<double>(state >> 11) / 9007199254740992.0 * 2000.0 - 1000.0;
+    char cell[64];
+    std::snprintf(cell, sizeof cell, "%.*g", 1 + i % 17, value);
+    cells.emplace_back(cell);
+  }
+  for (const auto& cell : cells) text += cell + "\n";
+  const auto table = parse_csv<double>(text, "data.csv", {});
+  REQUIRE(table.rows == static_cast<anomaly::Index>(cells.size()));
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    INFO(cells[i]);
+    const double expected = std::strtod(cells[i].c_str(), nullptr);
+    const double parsed = table.features()(static_cast<anomaly::Index>(i), 0);
+    REQUIRE(std::memcmp(&parsed, &expected, sizeof parsed) == 0);  // bit for bit, -0 included
   }
 }

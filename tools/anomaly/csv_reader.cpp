@@ -4,8 +4,10 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <system_error>
+#include <type_traits>
 
 namespace anomaly::cli {
 namespace {
@@ -37,6 +39,30 @@ std::string quoted(std::string_view cell) {
   return out;
 }
 
+/// Clinger's fast path (1990): a plain decimal of at most 15 digits is an exact integer over an
+/// exact power of ten, so one division rounds correctly, as from_chars would. False otherwise.
+bool parse_plain_decimal(const char* begin, const char* end, double& out) noexcept {
+  static constexpr double powers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const bool negative = begin != end && *begin == '-';
+  const char* p = begin + (negative ? 1 : 0);
+  std::uint64_t mantissa = 0;
+  int digits = 0;
+  int fraction_digits = 0;
+  for (; p != end && static_cast<unsigned>(*p - '0') < 10; ++p, ++digits) {
+    mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+  }
+  if (p != end && *p == '.') {
+    for (++p; p != end && static_cast<unsigned>(*p - '0') < 10; ++p, ++digits, ++fraction_digits) {
+      mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+    }
+  }
+  if (p != end || digits == 0 || digits > 15) return false;
+  const double value = static_cast<double>(mantissa) / powers[fraction_digits];
+  out = negative ? -value : value;
+  return true;
+}
+
 /// Why `cell` is not a finite number, or nothing; the value goes to `value`.
 template <class V>
 std::optional<std::string> parse_number(std::string_view cell, V& value) {
@@ -45,6 +71,9 @@ std::optional<std::string> parse_number(std::string_view cell, V& value) {
   const char* begin = cell.data();
   const char* end = begin + cell.size();
   if (*begin == '+' && cell.size() > 1 && *(begin + 1) != '-') ++begin;  // from_chars rejects '+'
+  if constexpr (std::is_same_v<V, double>) {
+    if (parse_plain_decimal(begin, end, value)) return std::nullopt;
+  }
   const auto [stop, status] = std::from_chars(begin, end, value);
   if (status == std::errc::result_out_of_range) {
     return quoted(cell) + " is out of range: data must be finite";
