@@ -2,6 +2,8 @@
 // Average precision: the area under the precision-recall curve as a step function.
 #include <anomaly/metrics/ranking.hpp>
 
+#include <algorithm>
+
 namespace anomaly {
 
 /// Average precision of `scores` against `labels`, with tied scores taken as one threshold, as
@@ -26,7 +28,7 @@ double average_precision(const Scores& scores, const Labels& labels) {
     ap += (group_positives / total_positives) * (true_positives / flagged);
     end = begin;
   }
-  return ap;
+  return std::min(ap, 1.0);  // the sum of n fractions can round past 1
 }
 
 }  // namespace anomaly
