@@ -8,6 +8,7 @@
 #include <anomaly/core/random.hpp>
 #include <anomaly/core/score_summary.hpp>
 #include <anomaly/core/serialize.hpp>
+#include <anomaly/core/statistics.hpp>
 #include <anomaly/core/threshold.hpp>
 #include <anomaly/core/types.hpp>
 #include <anomaly/core/validate.hpp>

@@ -1,6 +1,9 @@
 // ZScore, ModifiedZScore and InterquartileRange on cases small enough to work by hand.
 #include <anomaly/detectors.hpp>
 
+#include <algorithm>
+#include <vector>
+
 #include "catch.hpp"
 
 using Catch::Matchers::WithinAbs;
@@ -75,4 +78,21 @@ TEST_CASE("A contamination threshold flags that share of the training rows", "[z
       anomaly::ModifiedZScore<>{{.threshold = anomaly::Threshold::contamination(0.1)}}, X);
   const auto flagged = (fitted.scores.array() > fitted.model.threshold).count();
   CHECK(flagged == 10);
+}
+
+TEST_CASE("Quartiles by selection equal quartiles of the sorted column for every small n",
+          "[interquartile_range]") {
+  anomaly::Random random(3);
+  for (Eigen::Index n = 1; n <= 40; ++n) {
+    anomaly::Matrix<double> X(n, 1);
+    for (Eigen::Index i = 0; i < n; ++i) X(i, 0) = std::floor(10 * anomaly::uniform_real(random));
+    std::vector<double> sorted(X.data(), X.data() + n);
+    std::sort(sorted.begin(), sorted.end());
+    const auto model = anomaly::InterquartileRange<>{}.fit(X);
+    INFO("n = " << n);
+    CHECK(model.q1[0] == anomaly::sorted_quantile(sorted.data(), n, 0.25));
+    CHECK(model.q3[0] == anomaly::sorted_quantile(sorted.data(), n, 0.75));
+    const auto robust = anomaly::ModifiedZScore<>{}.fit(X);
+    CHECK(robust.median[0] == anomaly::sorted_quantile(sorted.data(), n, 0.5));
+  }
 }

@@ -2,6 +2,7 @@
 // A bounded summary of a model's training scores: enough for a threshold at any contamination,
 // for normalizing scores (ensembles) and for probabilities, without keeping every score.
 #include <anomaly/core/bytes.hpp>
+#include <anomaly/core/statistics.hpp>
 #include <anomaly/core/types.hpp>
 
 #include <algorithm>
@@ -39,21 +40,6 @@ struct ScoreSummary {
 
 // ---------------------------------------------------------------------------------------------
 
-namespace detail {
-/// The p-quantile of sorted values, numpy's "linear" method.
-template <class T>
-T sorted_quantile(const T* sorted, Index n, double p) noexcept {
-  if (n == 1) return sorted[0];
-  const double position = std::clamp(p, 0.0, 1.0) * static_cast<double>(n - 1);
-  const auto below = static_cast<Index>(std::floor(position));
-  if (below >= n - 1) return sorted[n - 1];
-  const double fraction = position - static_cast<double>(below);
-  const double low = static_cast<double>(sorted[below]);
-  const double high = static_cast<double>(sorted[below + 1]);
-  return static_cast<T>(low + fraction * (high - low));
-}
-}  // namespace detail
-
 template <class T>
 ScoreSummary<T> ScoreSummary<T>::of(const Eigen::Ref<const Vector<T>>& scores) {
   ScoreSummary summary;
@@ -77,7 +63,7 @@ ScoreSummary<T> ScoreSummary<T>::of(const Eigen::Ref<const Vector<T>>& scores) {
   } else {
     for (Index k = 0; k < n_knots; ++k) {
       const double p = static_cast<double>(k) / static_cast<double>(n_knots - 1);
-      summary.knots[k] = detail::sorted_quantile(sorted.data(), summary.count, p);
+      summary.knots[k] = sorted_quantile(sorted.data(), summary.count, p);
     }
   }
   return summary;
@@ -86,7 +72,7 @@ ScoreSummary<T> ScoreSummary<T>::of(const Eigen::Ref<const Vector<T>>& scores) {
 template <class T>
 T ScoreSummary<T>::quantile(double p) const noexcept {
   if (knots.size() == 0) return T(0);
-  return detail::sorted_quantile(knots.data(), knots.size(), p);
+  return sorted_quantile(knots.data(), knots.size(), p);
 }
 
 template <class T>

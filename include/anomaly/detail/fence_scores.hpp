@@ -3,6 +3,7 @@
 // distance outside a [low, high] fence in units of a scale, and the features are combined.
 #include <anomaly/core/bytes.hpp>
 #include <anomaly/core/score_summary.hpp>
+#include <anomaly/core/statistics.hpp>
 #include <anomaly/core/threshold.hpp>
 #include <anomaly/core/types.hpp>
 #include <anomaly/core/validate.hpp>
@@ -48,17 +49,17 @@ struct Fences {
   T score_one(const RowRef<T>& x) const noexcept {
     T total = 0;
     for (Index j = 0; j < x.size(); ++j) {
-      const T deviation = std::max({T(0), low[j] - x[j], x[j] - high[j]}) * inverse_scale[j];
+      const T deviation = fence_distance(x[j], low[j], high[j], inverse_scale[j]);
       total = combine == FeatureCombine::max ? std::max(total, deviation) : total + deviation;
     }
     return combine == FeatureCombine::mean ? total / static_cast<T>(x.size()) : total;
   }
 };
 
-/// 1 / scale, with 1 for a zero scale (constant feature), as scikit-learn's StandardScaler does.
+/// inverse_or_one of every feature's scale.
 template <class T>
 RowVector<T> safe_inverse(const RowVector<T>& scale) {
-  return scale.unaryExpr([](T s) { return s > T(0) ? T(1) / s : T(1); });
+  return scale.unaryExpr([](T s) { return inverse_or_one(s); });
 }
 
 /// What the per-feature detectors' models share: fences, threshold, training-score summary, and
@@ -127,17 +128,10 @@ Eigen::VectorXd column_copy(const MatrixRef<T>& X, Index j) {
   return X.col(j).template cast<double>();
 }
 
-/// The p-quantile (numpy's "linear" method) of `values`, partially reordering them: O(n).
-inline double select_quantile(Eigen::VectorXd& values, double p) {
+/// The p-quantile of `values`, partially reordering them (see select_quantile).
+inline double select_quantile(Eigen::VectorXd& values, double p, Index prefix = -1) {
   const Index n = values.size();
-  const double position = p * static_cast<double>(n - 1);
-  const auto below = static_cast<Index>(std::floor(position));
-  double* begin = values.data();
-  std::nth_element(begin, begin + below, begin + n);
-  const double low = begin[below];
-  if (below + 1 >= n) return low;
-  const double high = *std::min_element(begin + below + 1, begin + n);
-  return low + (position - static_cast<double>(below)) * (high - low);
+  return anomaly::select_quantile(values.data(), n, p, prefix < 0 ? n : prefix);
 }
 
 }  // namespace detail

@@ -79,13 +79,16 @@ FitScore<InterquartileRangeModel<T>> InterquartileRange<T>::fit_score(const Matr
   for (Index j = 0; j < d; ++j) {
     Eigen::VectorXd values = detail::column_copy(X, j);
     const double q3 = detail::select_quantile(values, 0.75);
-    const double q1 = detail::select_quantile(values, 0.25);
+    // Selecting Q3 left the smallest floor(0.75 (n - 1)) + 1 values in front: Q1 is among them.
+    const auto q3_prefix =
+        static_cast<Index>(std::floor(0.75 * static_cast<double>(X.rows() - 1))) + 1;
+    const double q1 = detail::select_quantile(values, 0.25, q3_prefix);
     const double iqr = q3 - q1;
     model.q1[j] = static_cast<T>(q1);
     model.q3[j] = static_cast<T>(q3);
     fences.low[j] = static_cast<T>(q1 - params_.fence * iqr);
     fences.high[j] = static_cast<T>(q3 + params_.fence * iqr);
-    fences.inverse_scale[j] = iqr > 0 ? static_cast<T>(1.0 / iqr) : T(1);
+    fences.inverse_scale[j] = static_cast<T>(inverse_or_one(iqr));
   }
   auto scores = model.finish_fit(X, std::move(fences), params_.threshold);
   return {std::move(model), std::move(scores)};

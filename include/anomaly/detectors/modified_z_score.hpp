@@ -50,9 +50,6 @@ class ModifiedZScore {
   using Params = ModifiedZScoreParams;
   using Model = ModifiedZScoreModel<T>;
 
-  /// 0.6745 = the 0.75 quantile of N(0, 1): makes MAD / 0.6745 estimate sigma for normal data.
-  static constexpr double consistency = 0.6745;
-
   explicit ModifiedZScore(Params params = {}) : params_(params) {
     raise_if(check(params_.threshold));
   }
@@ -83,7 +80,7 @@ FitScore<ModifiedZScoreModel<T>> ModifiedZScore<T>::fit_score(const MatrixRef<T>
     const double mad = detail::select_quantile(values, 0.5);
     model.median[j] = static_cast<T>(median);
     model.mad[j] = static_cast<T>(mad);
-    scale[j] = static_cast<T>(mad > 0 ? mad / consistency : 1.253314 * mean_deviation);
+    scale[j] = static_cast<T>(robust_scale(mad, mean_deviation));
   }
   detail::Fences<T> fences{model.median, model.median, detail::safe_inverse(scale),
                            params_.combine};

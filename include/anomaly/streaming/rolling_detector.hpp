@@ -1,6 +1,7 @@
 #pragma once
 // What the rolling detectors share: the non-finite policy, the window checks, score-then-add.
 #include <anomaly/core/error.hpp>
+#include <anomaly/core/statistics.hpp>
 #include <anomaly/core/types.hpp>
 #include <anomaly/core/validate.hpp>
 #include <anomaly/streaming/capacity.hpp>
@@ -44,12 +45,6 @@ inline std::optional<Error> check_window(Index window, Index min_samples, Index 
 inline std::optional<Error> check_cutoff(const char* name, double value) {
   if (std::isfinite(value) && value >= 0.0) return std::nullopt;
   return parameter_error(name, "finite and >= 0", value);
-}
-
-/// Distance of x outside [low, high], times 1 / scale: the batch detectors' per-feature score.
-template <class T>
-T fence_distance(T x, T low, T high, T inverse_scale) noexcept {
-  return std::max({T(0), low - x, x - high}) * inverse_scale;
 }
 
 /// The shared surface of the rolling detectors (CRTP): Derived provides params(), size(),

@@ -54,9 +54,9 @@ class RollingInterquartileRange
   T score_window(T x) const noexcept {
     const double low = q1(), high = q3();
     const double iqr = high - low;
-    return detail::fence_distance(x, static_cast<T>(low - params_.fence * iqr),
-                                  static_cast<T>(high + params_.fence * iqr),
-                                  iqr > 0 ? static_cast<T>(1.0 / iqr) : T(1));
+    return fence_distance(x, static_cast<T>(low - params_.fence * iqr),
+                          static_cast<T>(high + params_.fence * iqr),
+                          static_cast<T>(inverse_or_one(iqr)));
   }
   void add(T x) noexcept { window_.push(x); }
 

@@ -32,10 +32,6 @@ class RollingMedianAbsoluteDeviation
 
  public:
   using Params = RollingMedianAbsoluteDeviationParams;
-  /// 0.6745 = the 0.75 quantile of N(0, 1), as in ModifiedZScore.
-  static constexpr double consistency = 0.6745;
-  /// sqrt(pi / 2): mean absolute deviation to sigma for normal data (IBM SPSS's MAD = 0 rule).
-  static constexpr double mean_deviation_factor = 1.253314;
 
   /// A detector with an empty window; raises anomaly::Error for bad params (see check()).
   explicit RollingMedianAbsoluteDeviation(Params params = {})
@@ -64,11 +60,10 @@ class RollingMedianAbsoluteDeviation
   T score_window(T x) noexcept {
     const double center = median();
     const double mad = deviation_quantile(center);
-    const double scale =
-        mad > 0 ? mad / consistency : mean_deviation_factor * mean_deviation(center);
-    const auto scale_t = static_cast<T>(scale);
+    // The mean deviation is only computed when the MAD is 0 (its O(window) fallback).
+    const double scale = robust_scale(mad, mad > 0 ? 0.0 : mean_deviation(center));
     const auto center_t = static_cast<T>(center);
-    return detail::fence_distance(x, center_t, center_t, scale_t > T(0) ? T(1) / scale_t : T(1));
+    return fence_distance(x, center_t, center_t, inverse_or_one(static_cast<T>(scale)));
   }
 
   void add(T x) noexcept {

@@ -58,7 +58,7 @@ class RollingZScore : public detail::RollingDetector<RollingZScore<T, Capacity>,
   T score_window(T x) const noexcept {
     const auto center = static_cast<T>(mean());
     const auto scale = static_cast<T>(stddev());
-    return detail::fence_distance(x, center, center, scale > T(0) ? T(1) / scale : T(1));
+    return fence_distance(x, center, center, inverse_or_one(scale));
   }
 
   void add(T x) noexcept {
