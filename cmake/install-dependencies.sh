@@ -12,7 +12,7 @@ set -euo pipefail
 
 packages=(cmake g++ make libeigen3-dev libcli11-dev nlohmann-json3-dev)
 test_packages=(catch2 pkg-config)
-clang_packages=(clang)
+clang_packages=(clang libclang-rt-14-dev)  # the runtime holds libFuzzer and the sanitizers
 bench_packages=(libbenchmark-dev)
 compare_packages=(python3-numpy python3-pandas python3-sklearn python3-statsmodels libopenblas0-pthread)
 firmware_packages=(gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm)
