@@ -15,19 +15,12 @@ double average_precision(const Scores& scores, const Labels& labels) {
   double ap = 0;
   double true_positives = 0;
   double flagged = 0;
-  for (Index end = ranked.size(); end > 0;) {  // thresholds from the highest score down
-    Index begin = end - 1;
-    while (begin > 0 && ranked.sorted_scores[static_cast<std::size_t>(begin - 1)] ==
-                            ranked.sorted_scores[static_cast<std::size_t>(end - 1)]) {
-      --begin;
-    }
-    double group_positives = 0;
-    for (Index i = begin; i < end; ++i) group_positives += ranked.label(i) ? 1 : 0;
-    true_positives += group_positives;
-    flagged += static_cast<double>(end - begin);
-    ap += (group_positives / total_positives) * (true_positives / flagged);
-    end = begin;
-  }
+  detail::visit_tie_groups_descending(ranked, [&](Index size, double positives) {
+    true_positives += positives;  // one threshold per group of tied scores
+    flagged += static_cast<double>(size);
+    ap += (positives / total_positives) * (true_positives / flagged);
+    return true;
+  });
   return std::min(ap, 1.0);  // the sum of n fractions can round past 1
 }
 

@@ -14,23 +14,15 @@ double precision_at_k(const Scores& scores, const Labels& labels, Index k = 0) {
     raise(Error::make(ErrorCode::invalid_parameter, "k must be in [1, %ld] (got %ld)",
                       static_cast<long>(ranked.size()), static_cast<long>(k)));
   }
-  // Walk tie groups from the top; the group straddling the cut contributes its mean label.
+  // The tie group straddling the cut contributes its mean label for the places it gets.
   double hits = 0;
   Index taken = 0;
-  for (Index end = ranked.size(); taken < k;) {
-    Index begin = end - 1;
-    while (begin > 0 && ranked.sorted_scores[static_cast<std::size_t>(begin - 1)] ==
-                            ranked.sorted_scores[static_cast<std::size_t>(end - 1)]) {
-      --begin;
-    }
-    double group_positives = 0;
-    for (Index i = begin; i < end; ++i) group_positives += ranked.label(i) ? 1 : 0;
-    const Index group = end - begin;
-    const Index use = std::min(group, k - taken);
-    hits += group_positives * static_cast<double>(use) / static_cast<double>(group);
+  detail::visit_tie_groups_descending(ranked, [&](Index size, double positives) {
+    const Index use = std::min(size, k - taken);
+    hits += positives * static_cast<double>(use) / static_cast<double>(size);
     taken += use;
-    end = begin;
-  }
+    return taken < k;
+  });
   return hits / static_cast<double>(k);
 }
 

@@ -62,4 +62,19 @@ RankedScores rank_by_score(const Scores& scores, const Labels& labels, bool need
   return out;
 }
 
+/// Calls visit(size, positives) for each group of tied scores, from the highest score down, until
+/// it returns false.
+template <class Visit>
+void visit_tie_groups_descending(const RankedScores& ranked, Visit&& visit) {
+  for (Index end = ranked.size(); end > 0;) {
+    Index begin = end - 1;
+    const double score = ranked.sorted_scores[static_cast<std::size_t>(end - 1)];
+    while (begin > 0 && ranked.sorted_scores[static_cast<std::size_t>(begin - 1)] == score) --begin;
+    double positives = 0;
+    for (Index i = begin; i < end; ++i) positives += ranked.label(i) ? 1 : 0;
+    if (!visit(end - begin, positives)) return;
+    end = begin;
+  }
+}
+
 }  // namespace anomaly::detail
