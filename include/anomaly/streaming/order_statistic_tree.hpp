@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <iterator>
+#include <limits>
 #include <type_traits>
 
 namespace anomaly {
@@ -58,6 +59,7 @@ class OrderStatisticTree {
     free_inner_count_ = n_inners;
     root_ = new_leaf();
     leaves_[root_].n = 0;
+    seal(leaves_[root_]);
     leaves_[root_].prev = leaves_[root_].next = none;
     height_ = 0;
     size_ = 0;
@@ -73,6 +75,7 @@ class OrderStatisticTree {
       node.child[0] = root_;
       node.count[0] = static_cast<Id>(size_);
       node.max[0] = largest(root_, height_);
+      seal(node);
       split_child(node, 0, height_);
       root_ = top;
       ++height_;
@@ -119,6 +122,7 @@ class OrderStatisticTree {
     ANOMALY_ASSERT(place != end && *place == x, "erase of a value not in the tree");
     std::copy(place + 1, end, place);
     --leaf.n;
+    leaf.keys[leaf.n] = sentinel;
     --size_;
     for (int level = 1; level <= height_; ++level) {  // the largest value may have left
       Inner& node = inners_[path_node[level - 1]];
@@ -188,6 +192,8 @@ class OrderStatisticTree {
 
  private:
   static constexpr Id none = ~Id{0};
+  /// Fills unused key and maximum slots: never below a finite x, so counts need no masks.
+  static constexpr T sentinel = std::numeric_limits<T>::infinity();
   static constexpr int max_height = 32;  // minimum fan-out 8: 8^32 values never fit anyway
 
   struct Leaf {
@@ -241,22 +247,31 @@ class OrderStatisticTree {
   }
 
   /// The child whose range holds x: the first whose largest value is >= x, else the last.
-  /// Counted without branches (maxima ascend): random data would mispredict a search's exit.
+  /// Counted without branches (maxima ascend, unused slots hold +infinity): random data would
+  /// mispredict a search's exit.
   /// Not inlined: inlined, GCC 12 turned the counting loop back into branches (30% slower).
   [[gnu::noinline]] static int route(const Inner& node, T x) noexcept {
-    const int last = static_cast<int>(node.n) - 1;
-    int i = 0;
-    for (int k = 0; k < inner_capacity; ++k) i += (node.max[k] < x && k < last) ? 1 : 0;
-    return i;
+    int below = 0;
+    for (int k = 0; k < inner_capacity; ++k) below += node.max[k] < x ? 1 : 0;
+    return std::min(below, static_cast<int>(node.n) - 1);
   }
-  /// How many of a leaf's values are < x (or <= x when `or_equal`), without branches.
+  /// How many of a leaf's values are < x (or <= x when `or_equal`), without branches: the
+  /// +infinity in unused slots never counts, so no slot needs masking.
   [[gnu::noinline]] static int count_below(const Leaf& leaf, T x, bool or_equal) noexcept {
     int below = 0;
-    const int n = static_cast<int>(leaf.n);
-    for (int k = 0; k < leaf_capacity; ++k) {
-      below += ((leaf.keys[k] < x || (or_equal && leaf.keys[k] == x)) && k < n) ? 1 : 0;
+    if (or_equal) {
+      for (int k = 0; k < leaf_capacity; ++k) below += leaf.keys[k] <= x ? 1 : 0;
+    } else {
+      for (int k = 0; k < leaf_capacity; ++k) below += leaf.keys[k] < x ? 1 : 0;
     }
     return below;
+  }
+  /// Puts the sentinel in every unused slot (after a node lost entries, or was reused).
+  static void seal(Leaf& leaf) noexcept {
+    std::fill(std::data(leaf.keys) + leaf.n, std::data(leaf.keys) + leaf_capacity, sentinel);
+  }
+  static void seal(Inner& node) noexcept {
+    std::fill(std::data(node.max) + node.n, std::data(node.max) + inner_capacity, sentinel);
   }
 
   // Moving entries between nodes of one level: a leaf entry is a value, an inner one a child.
@@ -280,6 +295,7 @@ class OrderStatisticTree {
   static void shift_entries(Leaf& node, int at, int by) noexcept {
     shift_array(node.keys, at, static_cast<int>(node.n), by);
     node.n = static_cast<Id>(static_cast<int>(node.n) + by);
+    seal(node);
   }
   static void shift_entries(Inner& node, int at, int by) noexcept {
     const int n = static_cast<int>(node.n);
@@ -287,6 +303,7 @@ class OrderStatisticTree {
     shift_array(node.count, at, n, by);
     shift_array(node.child, at, n, by);
     node.n = static_cast<Id>(n + by);
+    seal(node);
   }
   static Id weight(const Leaf& /*node*/, int /*entry*/) noexcept { return 1; }
   static Id weight(const Inner& node, int entry) noexcept { return node.count[entry]; }
@@ -312,6 +329,8 @@ class OrderStatisticTree {
     move_entries(right, 0, left, half, moved);
     right.n = static_cast<Id>(moved);
     left.n = static_cast<Id>(half);
+    seal(left);
+    seal(right);
     Id right_count = 0;
     for (int e = 0; e < moved; ++e) right_count += weight(right, e);
     if constexpr (std::is_same_v<Node, Leaf>) link_after(left_id, right_id);
@@ -349,6 +368,7 @@ class OrderStatisticTree {
       shift_entries(middle, 0, 1);
       move_entries(middle, 0, left, last, 1);
       left.n = static_cast<Id>(last);
+      seal(left);
       parent.count[i - 1] -= moved;
       parent.count[i] += moved;
       parent.max[i - 1] = largest(parent.child[i - 1], child_level);
@@ -387,6 +407,9 @@ class OrderStatisticTree {
   bool valid_node(Id node, int level, bool is_root, Index& counted) const noexcept {
     const int n = entries(node, level);
     if (n > capacity(level) || (!is_root && n < minimum(level))) return false;
+    for (int k = n; k < capacity(level); ++k) {  // unused slots hold the sentinel
+      if ((level == 0 ? leaves_[node].keys[k] : inners_[node].max[k]) != sentinel) return false;
+    }
     if (level == 0) {
       counted += n;
       return true;
