@@ -9,7 +9,8 @@
 
 namespace {
 
-/// Random inserts and erases of values drawn from `distinct` levels (few levels = many ties).
+/// Random inserts, erases and replacements of values drawn from `distinct` levels (few levels =
+/// many ties).
 template <class Tree>
 void run_against_sorted_vector(Tree& tree, int operations, int distinct, std::uint64_t seed) {
   anomaly::Random random(seed);
@@ -23,10 +24,17 @@ void run_against_sorted_vector(Tree& tree, int operations, int distinct, std::ui
           static_cast<double>(anomaly::uniform_index(random, static_cast<std::uint64_t>(distinct)));
       sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), level), level);
       tree.insert(level);
-    } else {
+    } else if (anomaly::uniform_index(random, 2) == 0) {
       const auto at = anomaly::uniform_index(random, sorted.size());
       tree.erase(sorted[static_cast<std::size_t>(at)]);
       sorted.erase(sorted.begin() + static_cast<std::ptrdiff_t>(at));
+    } else {  // replace: erase one value and insert another in the same call
+      const auto at = anomaly::uniform_index(random, sorted.size());
+      const auto level =
+          static_cast<double>(anomaly::uniform_index(random, static_cast<std::uint64_t>(distinct)));
+      tree.replace(sorted[static_cast<std::size_t>(at)], level);
+      sorted.erase(sorted.begin() + static_cast<std::ptrdiff_t>(at));
+      sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), level), level);
     }
     if (step % 97 == 0 || step + 1 == operations) {
       REQUIRE(tree.valid());
@@ -40,7 +48,7 @@ void run_against_sorted_vector(Tree& tree, int operations, int distinct, std::ui
 
 }  // namespace
 
-TEST_CASE("OrderStatisticTree selects like a sorted vector through inserts and erases",
+TEST_CASE("OrderStatisticTree selects like a sorted vector through inserts, erases and replaces",
           "[order_statistic_tree]") {
   for (int distinct : {3, 50, 1000000}) {
     anomaly::OrderStatisticTree<double> tree(700);

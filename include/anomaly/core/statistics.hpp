@@ -16,7 +16,8 @@ inline constexpr double mean_deviation_consistency = 1.253314;
 /// The spread a modified z-score divides by: MAD / 0.6745, or, when more than half the values tie
 /// (MAD 0), 1.253314 times the mean absolute deviation (IBM SPSS's rule). 0 means "constant".
 inline double robust_scale(double mad, double mean_deviation) noexcept {
-  return mad > 0 ? mad / mad_consistency : mean_deviation_consistency * mean_deviation;
+  constexpr double per_mad = 1.0 / mad_consistency;  // a product: this runs once per sample
+  return mad > 0 ? mad * per_mad : mean_deviation_consistency * mean_deviation;
 }
 
 /// 1 / scale, or 1 for a zero scale: a constant feature is scored in raw units (as scikit-learn's

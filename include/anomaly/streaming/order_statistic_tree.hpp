@@ -138,6 +138,56 @@ class OrderStatisticTree {
     }
   }
 
+  /// Replaces one copy of `old` (which must be in the tree) by x (not NaN): what a sliding window
+  /// does on every sample. One pass with no rebalancing when old's leaf stays at least half full
+  /// and x's leaf has room, as it nearly always does; else erase(old), then insert(x).
+  void replace(T old, T x) noexcept {
+    Id old_path[max_height], new_path[max_height];  // not zeroed: only [0, height) is used
+    int old_child[max_height], new_child[max_height];
+    const Id old_leaf = descend(old, old_path, old_child);
+    const Id new_leaf = descend(x, new_path, new_child);
+    Leaf& from = leaves_[old_leaf];
+    Leaf& to = leaves_[new_leaf];
+    const bool rebalance = (height_ > 0 && old_leaf != new_leaf &&
+                            (static_cast<int>(from.n) <= minimum(0) || node_full(new_leaf, 0)));
+    if (rebalance) {
+      erase(old);
+      insert(x);
+      return;
+    }
+    const int removed = count_below(from, old, false);
+    ANOMALY_ASSERT(removed < static_cast<int>(from.n) && from.keys[removed] == old,
+                   "replace of a value not in the tree");
+    if (old_leaf == new_leaf) {  // one shift of the values between the two places
+      const int place = count_below(from, x, true);
+      T* keys = std::data(from.keys);
+      if (place > removed) {
+        std::copy(keys + removed + 1, keys + place, keys + removed);
+        keys[place - 1] = x;
+      } else {
+        std::copy_backward(keys + place, keys + removed, keys + removed + 1);
+        keys[place] = x;
+      }
+    } else {
+      T* keys = std::data(from.keys);
+      std::copy(keys + removed + 1, keys + from.n, keys + removed);
+      keys[--from.n] = sentinel;
+      const int place = count_below(to, x, true);
+      std::copy_backward(std::data(to.keys) + place, std::data(to.keys) + to.n,
+                         std::data(to.keys) + to.n + 1);
+      to.keys[place] = x;
+      ++to.n;
+    }
+    for (int level = 1; level <= height_; ++level) {  // counts move, maxima may change
+      Inner& old_node = inners_[old_path[level - 1]];
+      Inner& new_node = inners_[new_path[level - 1]];
+      --old_node.count[old_child[level - 1]];
+      ++new_node.count[new_child[level - 1]];
+      old_node.max[old_child[level - 1]] = largest(old_node.child[old_child[level - 1]], level - 1);
+      new_node.max[new_child[level - 1]] = largest(new_node.child[new_child[level - 1]], level - 1);
+    }
+  }
+
   /// The position of the value of rank `rank` (0 = smallest); needs rank < size().
   Cursor find(Index rank) const noexcept {
     ANOMALY_ASSERT(rank >= 0 && rank < size_, "find of a rank outside the tree");
@@ -243,6 +293,18 @@ class OrderStatisticTree {
   Id leftmost() const noexcept {
     Id at = root_;
     for (int level = height_; level > 0; --level) at = inners_[at].child[0];
+    return at;
+  }
+
+  /// The leaf whose range holds x, recording the inner node and child taken at each level.
+  Id descend(T x, Id* path, int* child) const noexcept {
+    Id at = root_;
+    for (int level = height_; level > 0; --level) {
+      const int i = route(inners_[at], x);
+      path[level - 1] = at;
+      child[level - 1] = i;
+      at = inners_[at].child[i];
+    }
     return at;
   }
 

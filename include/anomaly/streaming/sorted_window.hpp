@@ -15,9 +15,12 @@ class SortedWindow {
 
   /// Adds x (not NaN), dropping the oldest sample when the window is full.
   void push(T x) noexcept {
-    if (arrivals_.full()) sorted_.erase(arrivals_.oldest());
+    if (arrivals_.full()) {
+      sorted_.replace(arrivals_.oldest(), x);
+    } else {
+      sorted_.insert(x);
+    }
     arrivals_.push(x);
-    sorted_.insert(x);
   }
   /// Forgets every sample.
   void clear() noexcept {
