@@ -94,7 +94,7 @@ class OrderStatisticTree {
     }
     Leaf& leaf = leaves_[at];
     T* end = std::data(leaf.keys) + leaf.n;
-    T* place = std::data(leaf.keys) + count_below(leaf, x, true);
+    T* place = std::data(leaf.keys) + count_below<true>(leaf, x);
     std::copy_backward(place, end, end + 1);
     *place = x;
     ++leaf.n;
@@ -118,7 +118,7 @@ class OrderStatisticTree {
     }
     Leaf& leaf = leaves_[at];
     T* end = std::data(leaf.keys) + leaf.n;
-    T* place = std::data(leaf.keys) + count_below(leaf, x, false);
+    T* place = std::data(leaf.keys) + count_below<false>(leaf, x);
     ANOMALY_ASSERT(place != end && *place == x, "erase of a value not in the tree");
     std::copy(place + 1, end, place);
     --leaf.n;
@@ -155,11 +155,11 @@ class OrderStatisticTree {
       insert(x);
       return;
     }
-    const int removed = count_below(from, old, false);
+    const int removed = count_below<false>(from, old);
     ANOMALY_ASSERT(removed < static_cast<int>(from.n) && from.keys[removed] == old,
                    "replace of a value not in the tree");
     if (old_leaf == new_leaf) {  // one shift of the values between the two places
-      const int place = count_below(from, x, true);
+      const int place = count_below<true>(from, x);
       T* keys = std::data(from.keys);
       if (place > removed) {
         std::copy(keys + removed + 1, keys + place, keys + removed);
@@ -172,7 +172,7 @@ class OrderStatisticTree {
       T* keys = std::data(from.keys);
       std::copy(keys + removed + 1, keys + from.n, keys + removed);
       keys[--from.n] = sentinel;
-      const int place = count_below(to, x, true);
+      const int place = count_below<true>(to, x);
       std::copy_backward(std::data(to.keys) + place, std::data(to.keys) + to.n,
                          std::data(to.keys) + to.n + 1);
       to.keys[place] = x;
@@ -317,14 +317,15 @@ class OrderStatisticTree {
     for (int k = 0; k < inner_capacity; ++k) below += node.max[k] < x ? 1 : 0;
     return std::min(below, static_cast<int>(node.n) - 1);
   }
-  /// How many of a leaf's values are < x (or <= x when `or_equal`), without branches: the
-  /// +infinity in unused slots never counts, so no slot needs masking.
-  [[gnu::noinline]] static int count_below(const Leaf& leaf, T x, bool or_equal) noexcept {
+  /// How many of a leaf's values are < x (or <= x when `or_equal`), without branches. The
+  /// sentinels would make `k < n` redundant, but with it GCC 12 vectorizes the loop for double on
+  /// plain x86-64 too (without it, a scalar loop: 1.7x slower rolling MAD).
+  template <bool or_equal>
+  [[gnu::noinline]] static int count_below(const Leaf& leaf, T x) noexcept {
+    const int n = static_cast<int>(leaf.n);
     int below = 0;
-    if (or_equal) {
-      for (int k = 0; k < leaf_capacity; ++k) below += leaf.keys[k] <= x ? 1 : 0;
-    } else {
-      for (int k = 0; k < leaf_capacity; ++k) below += leaf.keys[k] < x ? 1 : 0;
+    for (int k = 0; k < leaf_capacity; ++k) {
+      below += ((or_equal ? leaf.keys[k] <= x : leaf.keys[k] < x) && k < n) ? 1 : 0;
     }
     return below;
   }
