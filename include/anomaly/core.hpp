@@ -3,6 +3,7 @@
 #include <anomaly/core/bytes.hpp>
 #include <anomaly/core/concepts.hpp>
 #include <anomaly/core/config.hpp>
+#include <anomaly/core/detector_base.hpp>
 #include <anomaly/core/error.hpp>
 #include <anomaly/core/predict.hpp>
 #include <anomaly/core/random.hpp>

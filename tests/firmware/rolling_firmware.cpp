@@ -54,9 +54,10 @@ int main() {
   rcm_allow_heap();
   std::printf("rolling detectors on Cortex-M: %d spikes missed, %d false alarms, window %d\n",
               missed, false_alarms, static_cast<int>(z.size()));
-  std::printf("sizeof: RollingZScore %u, RollingMedianAbsoluteDeviation %u, "
-              "RollingInterquartileRange %u bytes (float, capacity 128)\n",
-              static_cast<unsigned>(sizeof(z)), static_cast<unsigned>(sizeof(mad)),
-              static_cast<unsigned>(sizeof(iqr)));
+  std::printf(
+      "sizeof: RollingZScore %u, RollingMedianAbsoluteDeviation %u, "
+      "RollingInterquartileRange %u bytes (float, capacity 128)\n",
+      static_cast<unsigned>(sizeof(z)), static_cast<unsigned>(sizeof(mad)),
+      static_cast<unsigned>(sizeof(iqr)));
   return missed == 0 && false_alarms == 0 ? 0 : 1;
 }

@@ -57,12 +57,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ++data;
   --size;
   switch (selector % 6) {
-    case 0: run<anomaly::ZScoreModel<double>>(wrapped, data, size); break;
-    case 1: run<anomaly::ZScoreModel<float>>(wrapped, data, size); break;
-    case 2: run<anomaly::ModifiedZScoreModel<double>>(wrapped, data, size); break;
-    case 3: run<anomaly::ModifiedZScoreModel<float>>(wrapped, data, size); break;
-    case 4: run<anomaly::InterquartileRangeModel<double>>(wrapped, data, size); break;
-    default: run<anomaly::InterquartileRangeModel<float>>(wrapped, data, size); break;
+    case 0:
+      run<anomaly::ZScoreModel<double>>(wrapped, data, size);
+      break;
+    case 1:
+      run<anomaly::ZScoreModel<float>>(wrapped, data, size);
+      break;
+    case 2:
+      run<anomaly::ModifiedZScoreModel<double>>(wrapped, data, size);
+      break;
+    case 3:
+      run<anomaly::ModifiedZScoreModel<float>>(wrapped, data, size);
+      break;
+    case 4:
+      run<anomaly::InterquartileRangeModel<double>>(wrapped, data, size);
+      break;
+    default:
+      run<anomaly::InterquartileRangeModel<float>>(wrapped, data, size);
+      break;
   }
   return 0;
 }

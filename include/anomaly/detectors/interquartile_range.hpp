@@ -1,6 +1,7 @@
 #pragma once
 // InterquartileRange: Tukey's fences (1977), Q1 - k IQR and Q3 + k IQR, feature by feature.
 #include <anomaly/core.hpp>
+#include <anomaly/core/detector_base.hpp>
 #include <anomaly/detail/fence_scores.hpp>
 
 namespace anomaly {
@@ -34,48 +35,38 @@ struct InterquartileRangeModel : detail::FencedModel<T> {
   }
 };
 
-/// The first reason `params` cannot be fitted to `X`, or nothing. fit() calls it too.
-template <class Derived>
-std::optional<Error> check(const InterquartileRangeParams& params,
-                           const Eigen::DenseBase<Derived>& X) {
+/// The first reason `params` are invalid, or nothing; check(params, X) adds the data's checks.
+inline std::optional<Error> check(const InterquartileRangeParams& params) {
   if (!(params.fence >= 0.0 && std::isfinite(params.fence))) {
     return parameter_error("fence", "finite and >= 0", params.fence);
   }
-  if (auto error = check(params.threshold)) return error;
-  return check_training_data(X, 1);
+  return check(params.threshold);
 }
 
 /// Score = max over features of the distance outside [Q1 - k IQR, Q3 + k IQR], in IQR units
 /// (0 inside the fences). A feature with IQR 0 is scored in raw units.
 template <Scalar T = double>
-class InterquartileRange {
+class InterquartileRange
+    : public detail::DetectorBase<InterquartileRange<T>, InterquartileRangeParams,
+                                  InterquartileRangeModel<T>> {
  public:
-  using Scalar = T;
-  using Params = InterquartileRangeParams;
-  using Model = InterquartileRangeModel<T>;
-
-  explicit InterquartileRange(Params params = {}) : params_(params) {
-    raise_if(check(params_, Matrix<T>::Zero(1, 1)));
-  }
-
-  const Params& params() const noexcept { return params_; }
-  Model fit(const MatrixRef<T>& X) const { return fit_score(X).model; }
-  FitScore<Model> fit_score(const MatrixRef<T>& X) const;
-
- private:
-  Params params_;
+  explicit InterquartileRange(InterquartileRangeParams params = {})
+      : InterquartileRange::DetectorBase(params) {}
+  /// Fits and scores the training rows.
+  FitScore<InterquartileRangeModel<T>> fit_score(const MatrixRef<T>& X) const;
 };
 
 // ---------------------------------------------------------------------------------------------
 
 template <Scalar T>
 FitScore<InterquartileRangeModel<T>> InterquartileRange<T>::fit_score(const MatrixRef<T>& X) const {
-  raise_if(check(params_, X));
+  raise_if(check(this->params_, X));
   const Index d = X.cols();
-  Model model;
+  InterquartileRangeModel<T> model;
   model.q1.resize(d);
   model.q3.resize(d);
-  detail::Fences<T> fences{RowVector<T>(d), RowVector<T>(d), RowVector<T>(d), params_.combine};
+  detail::Fences<T> fences{RowVector<T>(d), RowVector<T>(d), RowVector<T>(d),
+                           this->params_.combine};
   for (Index j = 0; j < d; ++j) {
     Eigen::VectorXd values = detail::column_copy(X, j);
     const double q3 = detail::select_quantile(values, 0.75);
@@ -86,11 +77,11 @@ FitScore<InterquartileRangeModel<T>> InterquartileRange<T>::fit_score(const Matr
     const double iqr = q3 - q1;
     model.q1[j] = static_cast<T>(q1);
     model.q3[j] = static_cast<T>(q3);
-    fences.low[j] = static_cast<T>(q1 - params_.fence * iqr);
-    fences.high[j] = static_cast<T>(q3 + params_.fence * iqr);
+    fences.low[j] = static_cast<T>(q1 - this->params_.fence * iqr);
+    fences.high[j] = static_cast<T>(q3 + this->params_.fence * iqr);
     fences.inverse_scale[j] = static_cast<T>(inverse_or_one(iqr));
   }
-  auto scores = model.finish_fit(X, std::move(fences), params_.threshold);
+  auto scores = model.finish_fit(X, std::move(fences), this->params_.threshold);
   return {std::move(model), std::move(scores)};
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // ModifiedZScore: the robust z-score of Iglewicz and Hoaglin (1993), from the median and the MAD.
 #include <anomaly/core.hpp>
+#include <anomaly/core/detector_base.hpp>
 #include <anomaly/detail/fence_scores.hpp>
 
 namespace anomaly {
@@ -33,42 +34,31 @@ struct ModifiedZScoreModel : detail::FencedModel<T> {
   }
 };
 
-/// The first reason `params` cannot be fitted to `X`, or nothing. fit() calls it too.
-template <class Derived>
-std::optional<Error> check(const ModifiedZScoreParams& params, const Eigen::DenseBase<Derived>& X) {
-  if (auto error = check(params.threshold)) return error;
-  return check_training_data(X, 1);
+/// The first reason `params` are invalid, or nothing; check(params, X) adds the data's checks.
+inline std::optional<Error> check(const ModifiedZScoreParams& params) {
+  return check(params.threshold);
 }
 
 /// Score = max over features of 0.6745 |x - median| / MAD. When a feature's MAD is 0 (more than
 /// half its values equal), its mean absolute deviation times 1.253314 stands in (IBM SPSS's rule);
 /// when that is 0 too, the feature is scored in raw units.
 template <Scalar T = double>
-class ModifiedZScore {
+class ModifiedZScore
+    : public detail::DetectorBase<ModifiedZScore<T>, ModifiedZScoreParams, ModifiedZScoreModel<T>> {
  public:
-  using Scalar = T;
-  using Params = ModifiedZScoreParams;
-  using Model = ModifiedZScoreModel<T>;
-
-  explicit ModifiedZScore(Params params = {}) : params_(params) {
-    raise_if(check(params_.threshold));
-  }
-
-  const Params& params() const noexcept { return params_; }
-  Model fit(const MatrixRef<T>& X) const { return fit_score(X).model; }
-  FitScore<Model> fit_score(const MatrixRef<T>& X) const;
-
- private:
-  Params params_;
+  explicit ModifiedZScore(ModifiedZScoreParams params = {})
+      : ModifiedZScore::DetectorBase(params) {}
+  /// Fits and scores the training rows.
+  FitScore<ModifiedZScoreModel<T>> fit_score(const MatrixRef<T>& X) const;
 };
 
 // ---------------------------------------------------------------------------------------------
 
 template <Scalar T>
 FitScore<ModifiedZScoreModel<T>> ModifiedZScore<T>::fit_score(const MatrixRef<T>& X) const {
-  raise_if(check(params_, X));
+  raise_if(check(this->params_, X));
   const Index d = X.cols();
-  Model model;
+  ModifiedZScoreModel<T> model;
   model.median.resize(d);
   model.mad.resize(d);
   RowVector<T> scale(d);
@@ -83,8 +73,8 @@ FitScore<ModifiedZScoreModel<T>> ModifiedZScore<T>::fit_score(const MatrixRef<T>
     scale[j] = static_cast<T>(robust_scale(mad, mean_deviation));
   }
   detail::Fences<T> fences{model.median, model.median, detail::safe_inverse(scale),
-                           params_.combine};
-  auto scores = model.finish_fit(X, std::move(fences), params_.threshold);
+                           this->params_.combine};
+  auto scores = model.finish_fit(X, std::move(fences), this->params_.threshold);
   return {std::move(model), std::move(scores)};
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // ZScore: flags rows far from the training mean, in standard deviations, feature by feature.
 #include <anomaly/core.hpp>
+#include <anomaly/core/detector_base.hpp>
 #include <anomaly/detail/fence_scores.hpp>
 
 namespace anomaly {
@@ -33,38 +34,27 @@ struct ZScoreModel : detail::FencedModel<T> {
   }
 };
 
-/// The first reason `params` cannot be fitted to `X`, or nothing. fit() calls it too.
-template <class Derived>
-std::optional<Error> check(const ZScoreParams& params, const Eigen::DenseBase<Derived>& X) {
-  if (auto error = check(params.threshold)) return error;
-  return check_training_data(X, 1);
+/// The first reason `params` are invalid, or nothing; check(params, X) adds the data's checks.
+inline std::optional<Error> check(const ZScoreParams& params) {
+  return check(params.threshold);
 }
 
 /// The classic z-score detector: score = max over features of |x - mean| / stddev.
 template <Scalar T = double>
-class ZScore {
+class ZScore : public detail::DetectorBase<ZScore<T>, ZScoreParams, ZScoreModel<T>> {
  public:
-  using Scalar = T;
-  using Params = ZScoreParams;
-  using Model = ZScoreModel<T>;
-
-  explicit ZScore(Params params = {}) : params_(params) { raise_if(check(params_.threshold)); }
-
-  const Params& params() const noexcept { return params_; }
-  Model fit(const MatrixRef<T>& X) const { return fit_score(X).model; }
-  FitScore<Model> fit_score(const MatrixRef<T>& X) const;
-
- private:
-  Params params_;
+  explicit ZScore(ZScoreParams params = {}) : ZScore::DetectorBase(params) {}
+  /// Fits and scores the training rows.
+  FitScore<ZScoreModel<T>> fit_score(const MatrixRef<T>& X) const;
 };
 
 // ---------------------------------------------------------------------------------------------
 
 template <Scalar T>
 FitScore<ZScoreModel<T>> ZScore<T>::fit_score(const MatrixRef<T>& X) const {
-  raise_if(check(params_, X));
+  raise_if(check(this->params_, X));
   const Index d = X.cols();
-  Model model;
+  ZScoreModel<T> model;
   model.mean.resize(d);
   model.stddev.resize(d);
   for (Index j = 0; j < d; ++j) {
@@ -74,8 +64,8 @@ FitScore<ZScoreModel<T>> ZScore<T>::fit_score(const MatrixRef<T>& X) const {
     model.stddev[j] = static_cast<T>(std::sqrt((column - mean).square().mean()));
   }
   detail::Fences<T> fences{model.mean, model.mean, detail::safe_inverse(model.stddev),
-                           params_.combine};
-  auto scores = model.finish_fit(X, std::move(fences), params_.threshold);
+                           this->params_.combine};
+  auto scores = model.finish_fit(X, std::move(fences), this->params_.threshold);
   return {std::move(model), std::move(scores)};
 }
 
