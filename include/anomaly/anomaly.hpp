@@ -1,5 +1,6 @@
 #pragma once
-// Umbrella: the core, every detector, the streaming detectors and the metrics.
+// Umbrella: the core, every detector, the combinators, the streaming detectors and the metrics.
+#include <anomaly/combinators.hpp>
 #include <anomaly/core.hpp>
 #include <anomaly/detectors.hpp>
 #include <anomaly/metrics.hpp>
