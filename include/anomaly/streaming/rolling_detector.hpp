@@ -47,20 +47,30 @@ inline std::optional<Error> check_cutoff(const char* name, double value) {
   return parameter_error(name, "finite and >= 0", value);
 }
 
-/// The shared surface of the rolling detectors (CRTP): Derived provides params(), size(),
-/// score_window(x) (x against the current window) and add(x).
-template <class Derived, Scalar T>
+/// The shared surface of the rolling detectors (CRTP): it holds the Params P, checked by
+/// check(params, Capacity) when built; Derived provides size(), score_window(x) (x against the
+/// current window) and add(x).
+template <class Derived, Scalar T, class P, Index Capacity>
 class RollingDetector {
  public:
   using Scalar = T;
+  using Params = P;
+
+  /// Raises anomaly::Error for bad params (see check(params, capacity)).
+  explicit RollingDetector(const Params& params) : params_(params) {
+    raise_if(check(params_, Capacity));
+  }
+
+  /// Its hyper-parameters.
+  const Params& params() const noexcept { return params_; }
 
   /// Scores x against the window before it (0 while warming up), then adds x to the window.
   /// A NaN or infinite x follows Params::non_finite and leaves the window unchanged.
   T update(T x) noexcept {
     Derived& self = static_cast<Derived&>(*this);
     if (!std::isfinite(x)) {
-      return self.params().non_finite == NonFinitePolicy::skip ? std::numeric_limits<T>::quiet_NaN()
-                                                               : std::numeric_limits<T>::infinity();
+      return params_.non_finite == NonFinitePolicy::skip ? std::numeric_limits<T>::quiet_NaN()
+                                                         : std::numeric_limits<T>::infinity();
     }
     const T score = ready() ? self.score_window(x) : T(0);
     self.add(x);
@@ -75,14 +85,15 @@ class RollingDetector {
 
   /// True once the window holds min(min_samples, window) samples: scores are no longer 0.
   bool ready() const noexcept {
-    const auto& params = static_cast<const Derived&>(*this).params();
-    return static_cast<const Derived&>(*this).size() >= std::min(params.min_samples, params.window);
+    return static_cast<const Derived&>(*this).size() >=
+           std::min(params_.min_samples, params_.window);
   }
 
   /// True when `score` is above Params::threshold (NaN never is).
-  bool is_anomaly(T score) const noexcept {
-    return score > static_cast<T>(static_cast<const Derived&>(*this).params().threshold);
-  }
+  bool is_anomaly(T score) const noexcept { return score > static_cast<T>(params_.threshold); }
+
+ protected:
+  Params params_;
 };
 
 }  // namespace detail

@@ -29,18 +29,18 @@ inline std::optional<Error> check(const RollingInterquartileRangeParams& params,
 /// numpy's linear method.
 template <Scalar T = double, Index Capacity = dynamic_capacity>
 class RollingInterquartileRange
-    : public detail::RollingDetector<RollingInterquartileRange<T, Capacity>, T> {
-  friend class detail::RollingDetector<RollingInterquartileRange<T, Capacity>, T>;
+    : public detail::RollingDetector<RollingInterquartileRange<T, Capacity>, T,
+                                     RollingInterquartileRangeParams, Capacity> {
+  using Base = detail::RollingDetector<RollingInterquartileRange<T, Capacity>, T,
+                                       RollingInterquartileRangeParams, Capacity>;
+  friend Base;
 
  public:
-  using Params = RollingInterquartileRangeParams;
+  using typename Base::Params;
 
   /// A detector with an empty window; raises anomaly::Error for bad params (see check()).
-  explicit RollingInterquartileRange(Params params = {})
-      : params_((raise_if(check(params, Capacity)), params)), window_(params.window) {}
+  explicit RollingInterquartileRange(Params params = {}) : Base(params), window_(params.window) {}
 
-  /// Its hyper-parameters.
-  const Params& params() const noexcept { return params_; }
   /// Samples in the window now.
   Index size() const noexcept { return window_.size(); }
   /// Empties the window.
@@ -54,13 +54,12 @@ class RollingInterquartileRange
   T score_window(T x) const noexcept {
     const double low = q1(), high = q3();
     const double iqr = high - low;
-    return fence_distance(x, static_cast<T>(low - params_.fence * iqr),
-                          static_cast<T>(high + params_.fence * iqr),
+    return fence_distance(x, static_cast<T>(low - this->params_.fence * iqr),
+                          static_cast<T>(high + this->params_.fence * iqr),
                           static_cast<T>(inverse_or_one(iqr)));
   }
   void add(T x) noexcept { window_.push(x); }
 
-  Params params_;
   SortedWindow<T, Capacity> window_;
 };
 

@@ -27,18 +27,19 @@ inline std::optional<Error> check(const RollingMedianAbsoluteDeviationParams& pa
 /// is 0 too, x is scored in raw units. Medians by numpy's linear method.
 template <Scalar T = double, Index Capacity = dynamic_capacity>
 class RollingMedianAbsoluteDeviation
-    : public detail::RollingDetector<RollingMedianAbsoluteDeviation<T, Capacity>, T> {
-  friend class detail::RollingDetector<RollingMedianAbsoluteDeviation<T, Capacity>, T>;
+    : public detail::RollingDetector<RollingMedianAbsoluteDeviation<T, Capacity>, T,
+                                     RollingMedianAbsoluteDeviationParams, Capacity> {
+  using Base = detail::RollingDetector<RollingMedianAbsoluteDeviation<T, Capacity>, T,
+                                       RollingMedianAbsoluteDeviationParams, Capacity>;
+  friend Base;
 
  public:
-  using Params = RollingMedianAbsoluteDeviationParams;
+  using typename Base::Params;
 
   /// A detector with an empty window; raises anomaly::Error for bad params (see check()).
   explicit RollingMedianAbsoluteDeviation(Params params = {})
-      : params_((raise_if(check(params, Capacity)), params)), window_(params.window) {}
+      : Base(params), window_(params.window) {}
 
-  /// Its hyper-parameters.
-  const Params& params() const noexcept { return params_; }
   /// Samples in the window now.
   Index size() const noexcept { return window_.size(); }
   /// Empties the window.
@@ -73,7 +74,7 @@ class RollingMedianAbsoluteDeviation
             std::abs(static_cast<double>(window_.arrivals().oldest()) - deviation_center_);
       }
       deviation_sum_ += std::abs(static_cast<double>(x) - deviation_center_);
-      if (++since_refresh_ >= params_.window) deviation_valid_ = false;  // bounds the drift
+      if (++since_refresh_ >= this->params_.window) deviation_valid_ = false;  // bounds the drift
     }
     window_.push(x);
   }
@@ -150,7 +151,6 @@ class RollingMedianAbsoluteDeviation
     return deviation_sum_ / static_cast<double>(size());
   }
 
-  Params params_;
   SortedWindow<T, Capacity> window_;
   Index left_ = 0;                 // left end of the last nearest run: where the next search starts
   double deviation_sum_ = 0.0;     // sum of |x - deviation_center_| over the window

@@ -26,18 +26,18 @@ inline std::optional<Error> check(const RollingZScoreParams& params,
 /// and are recomputed from the ring buffer every `window` samples: O(1) amortized, no drift.
 /// Capacity > 0: every byte in place (firmware); dynamic_capacity: allocates in the constructor.
 template <Scalar T = double, Index Capacity = dynamic_capacity>
-class RollingZScore : public detail::RollingDetector<RollingZScore<T, Capacity>, T> {
-  friend class detail::RollingDetector<RollingZScore<T, Capacity>, T>;
+class RollingZScore
+    : public detail::RollingDetector<RollingZScore<T, Capacity>, T, RollingZScoreParams, Capacity> {
+  using Base =
+      detail::RollingDetector<RollingZScore<T, Capacity>, T, RollingZScoreParams, Capacity>;
+  friend Base;
 
  public:
-  using Params = RollingZScoreParams;
+  using typename Base::Params;
 
   /// A detector with an empty window; raises anomaly::Error for bad params (see check()).
-  explicit RollingZScore(Params params = {})
-      : params_((raise_if(check(params, Capacity)), params)), values_(params.window) {}
+  explicit RollingZScore(Params params = {}) : Base(params), values_(params.window) {}
 
-  /// Its hyper-parameters.
-  const Params& params() const noexcept { return params_; }
   /// Samples in the window now.
   Index size() const noexcept { return values_.size(); }
   /// Empties the window.
@@ -92,7 +92,6 @@ class RollingZScore : public detail::RollingDetector<RollingZScore<T, Capacity>,
     since_refresh_ = 0;
   }
 
-  Params params_;
   RingBuffer<T, Capacity> values_;
   double shift_ = 0.0;        // the sums are of (x - shift_): no cancellation far from 0
   double sum_ = 0.0;          // sum of (x - shift_) over the window
