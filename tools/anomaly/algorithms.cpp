@@ -131,6 +131,7 @@ constexpr std::string_view window_meaning = "samples each value is scored agains
 constexpr std::string_view warm_up_meaning =
     "warm-up: scores are 0 until the window holds this many";
 constexpr std::string_view threshold_meaning = "a row is anomalous when its score is above this";
+constexpr std::string_view fence_meaning = "k: 1.5 flags outliers, 3 flags far-out values";
 
 std::vector<Algorithm> make_registry() {
   std::vector<Algorithm> registry;
@@ -148,8 +149,7 @@ std::vector<Algorithm> make_registry() {
   registry.push_back(batch<InterquartileRange>(
       "iqr", "Tukey's fences: distance outside [Q1 - k IQR, Q3 + k IQR] in IQR units", [] {
         return std::tuple{
-            field("fence", &InterquartileRangeParams::fence,
-                  "k: 1.5 flags outliers, 3 flags far-out values"),
+            field("fence", &InterquartileRangeParams::fence, fence_meaning),
             field("threshold", &InterquartileRangeParams::threshold,
                   "a row is anomalous when its distance outside the fences is above this"),
             field("combine", &InterquartileRangeParams::combine, combine_meaning)};
@@ -173,11 +173,10 @@ std::vector<Algorithm> make_registry() {
       "rolling_iqr",
       "distance outside the previous window's Tukey fences in IQR units, O(log window)", [] {
         using P = RollingInterquartileRangeParams;
-        return std::tuple{
-            field("window", &P::window, window_meaning),
-            field("min_samples", &P::min_samples, warm_up_meaning),
-            field("fence", &P::fence, "k: 1.5 flags outliers, 3 flags far-out values"),
-            field("threshold", &P::threshold, threshold_meaning)};
+        return std::tuple{field("window", &P::window, window_meaning),
+                          field("min_samples", &P::min_samples, warm_up_meaning),
+                          field("fence", &P::fence, fence_meaning),
+                          field("threshold", &P::threshold, threshold_meaning)};
       }));
   return registry;
 }
