@@ -92,12 +92,7 @@ class OrderStatisticTree {
       if (x > node.max[i]) node.max[i] = x;
       at = node.child[i];
     }
-    Leaf& leaf = leaves_[at];
-    T* end = std::data(leaf.keys) + leaf.n;
-    T* place = std::data(leaf.keys) + count_below<true>(leaf, x);
-    std::copy_backward(place, end, end + 1);
-    *place = x;
-    ++leaf.n;
+    add_to_leaf(leaves_[at], x);
     ++size_;
   }
 
@@ -116,13 +111,7 @@ class OrderStatisticTree {
       path_child[level - 1] = i;
       at = node.child[i];
     }
-    Leaf& leaf = leaves_[at];
-    T* end = std::data(leaf.keys) + leaf.n;
-    T* place = std::data(leaf.keys) + count_below<false>(leaf, x);
-    ANOMALY_ASSERT(place != end && *place == x, "erase of a value not in the tree");
-    std::copy(place + 1, end, place);
-    --leaf.n;
-    leaf.keys[leaf.n] = sentinel;
+    remove_from_leaf(leaves_[at], x);
     --size_;
     for (int level = 1; level <= height_; ++level) {  // the largest value may have left
       Inner& node = inners_[path_node[level - 1]];
@@ -155,29 +144,8 @@ class OrderStatisticTree {
       insert(x);
       return;
     }
-    const int removed = count_below<false>(from, old);
-    ANOMALY_ASSERT(removed < static_cast<int>(from.n) && from.keys[removed] == old,
-                   "replace of a value not in the tree");
-    if (old_leaf == new_leaf) {  // one shift of the values between the two places
-      const int place = count_below<true>(from, x);
-      T* keys = std::data(from.keys);
-      if (place > removed) {
-        std::copy(keys + removed + 1, keys + place, keys + removed);
-        keys[place - 1] = x;
-      } else {
-        std::copy_backward(keys + place, keys + removed, keys + removed + 1);
-        keys[place] = x;
-      }
-    } else {
-      T* keys = std::data(from.keys);
-      std::copy(keys + removed + 1, keys + from.n, keys + removed);
-      keys[--from.n] = sentinel;
-      const int place = count_below<true>(to, x);
-      std::copy_backward(std::data(to.keys) + place, std::data(to.keys) + to.n,
-                         std::data(to.keys) + to.n + 1);
-      to.keys[place] = x;
-      ++to.n;
-    }
+    remove_from_leaf(from, old);
+    add_to_leaf(to, x);
     for (int level = 1; level <= height_; ++level) {  // counts move, maxima may change
       Inner& old_node = inners_[old_path[level - 1]];
       Inner& new_node = inners_[new_path[level - 1]];
@@ -219,6 +187,49 @@ class OrderStatisticTree {
     return {left, leaves_[left].n - 1};
   }
 
+  /// The first rank of a run of `count` consecutive values whose distances to `center` are the
+  /// `count` smallest (1 <= count <= size(); ties either way), where ranks below `split` hold
+  /// values <= center and the others values >= center (split = size() / 2 about the median).
+  /// O(log n): a selection in the union of the distances below (read leftwards) and above (read
+  /// rightwards), as in two search trees: each step probes a value halving each side's run, and
+  /// drops half of one side.
+  Index nearest_run(double center, Index split, Index count) const noexcept {
+    ANOMALY_ASSERT(split >= 0 && split <= size_ && count >= 1 && count <= size_,
+                   "nearest_run outside the tree");
+    Span below = span(0, split), above = span(split, size_);
+    Index k = count;  // how many nearest are still to find
+    Index taken = 0;  // how many of those found lie below
+    const auto below_distance = [center](T v) { return center - static_cast<double>(v); };
+    const auto above_distance = [center](T v) { return static_cast<double>(v) - center; };
+    while (below.lo < below.hi && above.lo < above.hi) {
+      if (k == 1) {
+        if (below_distance(select(below.hi - 1)) <= above_distance(select(above.lo))) ++taken;
+        return split - taken;
+      }
+      const Probe b = probe(below), a = probe(above);
+      const Index before_b = below.hi - 1 - b.rank, before_a = a.rank - above.lo;
+      const bool below_nearer = below_distance(b.value) <= above_distance(a.value);
+      if (k <= before_b + before_a + 1) {  // the farther probe and all past it are too far
+        if (below_nearer) {
+          above.hi = a.rank;
+        } else {
+          below.lo = b.rank + 1;
+        }
+      } else if (below_nearer) {  // the nearer probe and all before it are among the nearest
+        taken += before_b + 1;
+        k -= before_b + 1;
+        below.hi = b.rank;
+      } else {
+        k -= before_a + 1;
+        above.lo = a.rank + 1;
+      }
+      narrow(below);
+      narrow(above);
+    }
+    if (above.lo == above.hi) taken += k;
+    return split - taken;
+  }
+
   /// Checks every structural invariant (order, counts, maxima, fill, links); for tests.
   bool valid() const noexcept {
     Index counted = 0;
@@ -247,7 +258,7 @@ class OrderStatisticTree {
   static constexpr int max_height = 32;  // minimum fan-out 8: 8^32 values never fit anyway
 
   struct Leaf {
-    T keys[leaf_capacity];  // C arrays: indexed by int without sign conversions
+    T keys[leaf_capacity + 1];  // C arrays, indexed by int; the spare slot always holds sentinel
     Id n;
     Id prev;
     Id next;
@@ -296,6 +307,55 @@ class OrderStatisticTree {
     return at;
   }
 
+  /// A run of ranks [lo, hi) and the deepest node known to hold it, whose first rank is `start`.
+  struct Span {
+    Index lo, hi;
+    Id node;
+    int level;
+    Index start;
+  };
+  /// A rank inside a span, with its value.
+  struct Probe {
+    Index rank;
+    T value;
+  };
+  Span span(Index lo, Index hi) const noexcept {
+    Span s{lo, hi, root_, height_, 0};
+    narrow(s);
+    return s;
+  }
+  /// Moves the span's node down while a single child holds the whole run.
+  void narrow(Span& s) const noexcept {
+    while (s.level > 0 && s.lo < s.hi) {
+      const Inner& node = inners_[s.node];
+      int c = 0;
+      Index begin = s.start;
+      while (begin + node.count[c] <= s.lo) begin += node.count[c++];
+      if (s.hi > begin + node.count[c]) return;
+      s.node = node.child[c];
+      s.start = begin;
+      --s.level;
+    }
+  }
+  /// A rank that splits a non-empty (narrowed) run in halves: the middle one in a leaf, else the
+  /// last rank of the middle child among those the run spans, whose value the node holds.
+  Probe probe(const Span& s) const noexcept {
+    if (s.level == 0) {
+      const Index rank = s.lo + (s.hi - s.lo) / 2;
+      return {rank, leaves_[s.node].keys[rank - s.start]};
+    }
+    const Inner& node = inners_[s.node];
+    int first = 0;  // the child holding lo
+    Index begin = s.start;
+    while (begin + node.count[first] <= s.lo) begin += node.count[first++];
+    int last = first;  // the child holding hi - 1: after first, as the span is narrowed
+    for (Index end = begin + node.count[first]; end < s.hi;) end += node.count[++last];
+    const int middle = first + (last - first - 1) / 2;
+    Index end = begin;
+    for (int c = first; c <= middle; ++c) end += node.count[c];
+    return {end - 1, node.max[middle]};
+  }
+
   /// The leaf whose range holds x, recording the inner node and child taken at each level.
   Id descend(T x, Id* path, int* child) const noexcept {
     Id at = root_;
@@ -317,21 +377,45 @@ class OrderStatisticTree {
     for (int k = 0; k < inner_capacity; ++k) below += node.max[k] < x ? 1 : 0;
     return std::min(below, static_cast<int>(node.n) - 1);
   }
-  /// How many of a leaf's values are < x (or <= x when `or_equal`), without branches. The
-  /// sentinels would make `k < n` redundant, but with it GCC 12 vectorizes the loop for double on
-  /// plain x86-64 too (without it, a scalar loop: 1.7x slower rolling MAD).
-  template <bool or_equal>
-  [[gnu::noinline]] static int count_below(const Leaf& leaf, T x) noexcept {
-    const int n = static_cast<int>(leaf.n);
-    int below = 0;
-    for (int k = 0; k < leaf_capacity; ++k) {
-      below += ((or_equal ? leaf.keys[k] <= x : leaf.keys[k] < x) && k < n) ? 1 : 0;
+  /// Inserts x into a sorted leaf with room: each value above x takes its left neighbour's place,
+  /// or x's at the boundary; as the leaf is sorted, that is min(v, max(left, x)). One pass over
+  /// every slot (sentinels stay sentinels), with no branch to mispredict, where a search and a
+  /// shift would take two on random data. Lines go right to left so each neighbour is read before
+  /// it moves; within a line all loads come first, a form GCC turns into a few SIMD instructions.
+  [[gnu::noinline]] static void add_to_leaf(Leaf& leaf, T x) noexcept {
+    T* keys = std::data(leaf.keys);
+    const auto insert = [x](T left, T here) {
+      const T shifted = left < x ? x : left;
+      return here < shifted ? here : shifted;
+    };
+    for (int b = leaf_capacity - line; b > 0; b -= line) {
+      T left[line], here[line];
+      for (int i = 0; i < line; ++i) left[i] = keys[b - 1 + i];
+      for (int i = 0; i < line; ++i) here[i] = keys[b + i];
+      for (int i = 0; i < line; ++i) keys[b + i] = insert(left[i], here[i]);
     }
-    return below;
+    for (int k = line - 1; k > 0; --k) keys[k] = insert(keys[k - 1], keys[k]);
+    keys[0] = insert(-sentinel, keys[0]);
+    ++leaf.n;
   }
+  /// Removes the first copy of x from a sorted leaf, in one pass over every slot as above: from
+  /// there on, each value takes its right neighbour's (the spare slot keeps the sentinel).
+  [[gnu::noinline]] static void remove_from_leaf(Leaf& leaf, T x) noexcept {
+    ANOMALY_ASSERT(std::binary_search(std::data(leaf.keys), std::data(leaf.keys) + leaf.n, x),
+                   "removal of a value not in the tree");
+    T* keys = std::data(leaf.keys);
+    for (int k = 0; k < leaf_capacity; ++k) {
+      const T here = keys[k], right = keys[k + 1];  // both loaded: the select then vectorizes
+      keys[k] = here < x ? here : right;
+    }
+    --leaf.n;
+  }
+  /// Values per step of add_to_leaf: a 64-byte line, whole SIMD registers on every target.
+  static constexpr int line = static_cast<int>(64 / sizeof(T));
+  static_assert(leaf_capacity % line == 0);
   /// Puts the sentinel in every unused slot (after a node lost entries, or was reused).
   static void seal(Leaf& leaf) noexcept {
-    std::fill(std::data(leaf.keys) + leaf.n, std::data(leaf.keys) + leaf_capacity, sentinel);
+    std::fill(std::data(leaf.keys) + leaf.n, std::data(leaf.keys) + leaf_capacity + 1, sentinel);
   }
   static void seal(Inner& node) noexcept {
     std::fill(std::data(node.max) + node.n, std::data(node.max) + inner_capacity, sentinel);
@@ -470,7 +554,7 @@ class OrderStatisticTree {
   bool valid_node(Id node, int level, bool is_root, Index& counted) const noexcept {
     const int n = entries(node, level);
     if (n > capacity(level) || (!is_root && n < minimum(level))) return false;
-    for (int k = n; k < capacity(level); ++k) {  // unused slots hold the sentinel
+    for (int k = n; k < capacity(level) + (level == 0); ++k) {  // unused slots hold the sentinel
       if ((level == 0 ? leaves_[node].keys[k] : inners_[node].max[k]) != sentinel) return false;
     }
     if (level == 0) {

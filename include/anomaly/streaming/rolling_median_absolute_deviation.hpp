@@ -56,7 +56,7 @@ class RollingMedianAbsoluteDeviation
  private:
   using Tree = OrderStatisticTree<T, Capacity>;
   using Cursor = typename Tree::Cursor;
-  static constexpr Index walk_limit = 8;  // steps from the last answer before a binary search
+  static constexpr Index walk_limit = 8;  // steps from the last answer before a fresh selection
 
   T score_window(T x) noexcept {
     const double center = median();
@@ -82,7 +82,7 @@ class RollingMedianAbsoluteDeviation
   /// The median of |S - m| over the sorted window S (numpy's linear method), for m its median.
   /// The j + 1 values nearest m are a run S[a..a+j] of consecutive ranks; the run's left end a
   /// is the first with S[a+j+1] - m >= m - S[a] (monotone in a). The search walks from the last
-  /// update's a, and falls back to a binary search over ranks when the median jumped far.
+  /// update's a, and hands over to the tree's O(log window) selection when the median jumped far.
   double deviation_quantile(double m) noexcept {
     const Tree& sorted = window_.sorted();
     const Index n = sorted.size();
@@ -101,14 +101,15 @@ class RollingMedianAbsoluteDeviation
         if (!stop(l, r, a - 1)) break;
         left = l, right = r, --a, ++steps;
       }
-      if (steps == walk_limit) a = first_stop(0, a, j, m);
     } else {
       while (!stop(left, right, a) && steps < walk_limit) {
         left = sorted.next(left), right = sorted.next(right), ++a, ++steps;
       }
-      if (steps == walk_limit) a = first_stop(a, last, j, m);
     }
-    if (steps == walk_limit) left = sorted.find(a), right = sorted.find(a + j);
+    if (steps == walk_limit) {
+      a = sorted.nearest_run(m, n / 2, j + 1);
+      left = sorted.find(a), right = sorted.find(a + j);
+    }
     left_ = a;
     const double lower = std::max(std::abs(value(left) - m), std::abs(value(right) - m));
     if (n % 2 == 1) return lower;
@@ -117,23 +118,6 @@ class RollingMedianAbsoluteDeviation
     if (a + j + 1 < n) next = std::min(next, std::abs(value(sorted.next(right)) - m));
     const double upper = std::max(lower, next);
     return lower + 0.5 * (upper - lower);
-  }
-
-  /// The first left end in [low, high] whose run is nearest m (true at `high`): O(log^2 window).
-  Index first_stop(Index low, Index high, Index j, double m) const noexcept {
-    const Tree& sorted = window_.sorted();
-    const Index last = sorted.size() - 1 - j;
-    while (low < high) {
-      const Index mid = low + (high - low) / 2;
-      const bool nearest = mid == last || static_cast<double>(sorted.select(mid + j + 1)) - m >=
-                                              m - static_cast<double>(sorted.select(mid));
-      if (nearest) {
-        high = mid;
-      } else {
-        low = mid + 1;
-      }
-    }
-    return low;
   }
 
   /// Mean of |x - m| over the window: kept up to date while m stays, else recomputed (O(window);
