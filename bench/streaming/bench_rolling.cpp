@@ -39,6 +39,36 @@ void per_sample(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(x.size()));
 }
 
+/// Two far clusters, alternating: in an odd window the median changes side on every sample, the
+/// worst case of the rolling MAD's search (its nearest run moves by half the window each time).
+template <class T>
+const std::vector<T>& alternating() {
+  static const std::vector<T> x = [] {
+    anomaly::Random random(43);
+    std::vector<T> values(samples);
+    for (std::size_t t = 0; t < values.size(); ++t) {
+      values[t] = static_cast<T>((t % 2 == 0 ? -100.0 : 100.0) + anomaly::normal(random));
+    }
+    return values;
+  }();
+  return x;
+}
+
+/// One sample at a time with window state.range(0) (O(log window) per sample shows as a slow
+/// decline) over `data`.
+template <class Detector, const std::vector<typename Detector::Scalar>& (*data)()>
+void per_sample_window(benchmark::State& state) {
+  using T = typename Detector::Scalar;
+  const auto& x = data();
+  Detector detector({.window = state.range(0)});
+  for (auto _ : state) {
+    T total = 0;
+    for (const T v : x) total += detector.update(v);
+    benchmark::DoNotOptimize(total);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(x.size()));
+}
+
 template <class Detector>
 void per_block(benchmark::State& state) {
   using T = typename Detector::Scalar;
@@ -68,3 +98,17 @@ BENCHMARK(per_sample<anomaly::RollingInterquartileRange<float>>)
     ->Name("RollingInterquartileRange<float>/update");
 BENCHMARK(per_sample<anomaly::RollingInterquartileRange<double>>)
     ->Name("RollingInterquartileRange<double>/update");
+BENCHMARK(per_sample_window<anomaly::RollingMedianAbsoluteDeviation<double>, series<double>>)
+    ->Name("RollingMedianAbsoluteDeviation<double>/window")
+    ->RangeMultiplier(8)
+    ->Range(128, 1 << 16);
+BENCHMARK(per_sample_window<anomaly::RollingMedianAbsoluteDeviation<double>, alternating<double>>)
+    ->Name("RollingMedianAbsoluteDeviation<double>/alternating")
+    ->Arg(129)
+    ->Arg(1025)
+    ->Arg(8193)
+    ->Arg(65537);
+BENCHMARK(per_sample_window<anomaly::RollingInterquartileRange<double>, series<double>>)
+    ->Name("RollingInterquartileRange<double>/window")
+    ->RangeMultiplier(8)
+    ->Range(128, 1 << 16);

@@ -177,6 +177,29 @@ TEST_CASE("The rolling MAD equals sorting the window, also when the median jumps
   }
 }
 
+TEST_CASE("The rolling MAD equals sorting the window when the median jumps every sample",
+          "[rolling]") {
+  // Alternating clusters in an odd window: the majority, and so the median, changes side on
+  // every sample, and the nearest run is found afresh each time (a tree of height 2 at 2049).
+  anomaly::Random random(5);
+  for (const anomaly::Index w : {anomaly::Index{5}, anomaly::Index{2049}}) {
+    anomaly::RollingMedianAbsoluteDeviation<double> mad({.window = w, .min_samples = 1});
+    std::deque<double> window;
+    for (int t = 0; t < 3 * static_cast<int>(w) + 500; ++t) {
+      const double value = (t % 2 == 0 ? -500.0 : 500.0) + std::round(anomaly::normal(random) * 40);
+      if (static_cast<anomaly::Index>(window.size()) == w && t % 7 == 0) {
+        const auto [median, deviation] =
+            sorted_median_and_mad(std::vector<double>(window.begin(), window.end()));
+        REQUIRE(mad.median() == median);
+        REQUIRE(mad.median_absolute_deviation() == deviation);
+      }
+      mad.update(value);
+      window.push_back(value);
+      if (static_cast<anomaly::Index>(window.size()) > w) window.pop_front();
+    }
+  }
+}
+
 TEST_CASE("RollingZScore does not drift over long runs far from zero", "[rolling]") {
 #ifdef NDEBUG
   const long updates = 30'000'000;  // release: long enough for any drift to show
