@@ -128,8 +128,8 @@ class OrderStatisticTree {
   }
 
   /// Replaces one copy of `old` (which must be in the tree) by x (not NaN): what a sliding window
-  /// does on every sample. One pass with no rebalancing when old's leaf stays at least half full
-  /// and x's leaf has room, as it nearly always does; else erase(old), then insert(x).
+  /// does on every sample. When old's leaf stays at least half full and x's leaf has room, as it
+  /// nearly always does, one pass over each leaf and no rebalancing; else erase(old), insert(x).
   void replace(T old, T x) noexcept {
     Id old_path[max_height], new_path[max_height];  // not zeroed: only [0, height) is used
     int old_child[max_height], new_child[max_height];
