@@ -16,22 +16,31 @@
 
 namespace {
 
+constexpr anomaly::Index window = 1024;
+
+/// Feeds `updates` samples near 1e6 (uniform noise of unit variance, level jumps of +-1000 every
+/// 10^7 samples) to `update` and returns the last `window` of them, in ring order.
+template <class T, class Update>
+std::vector<T> feed(std::int64_t updates, Update update) {
+  anomaly::Random random(7);
+  std::vector<T> last(window);
+  double level = 1e6;
+  for (std::int64_t t = 0; t < updates; ++t) {
+    if (t % 10'000'000 == 0) level += (random() & 1u) ? 1000.0 : -1000.0;
+    const double noise = static_cast<double>(random() >> 11) * 0x1.0p-53 * 3.4641 - 1.7321;
+    const auto x = static_cast<T>(level + noise);
+    last[static_cast<std::size_t>(t % window)] = x;
+    update(x);
+  }
+  return last;
+}
+
 template <class T>
 void billion_updates(benchmark::State& state) {
-  constexpr anomaly::Index window = 1024;
   const auto updates = static_cast<std::int64_t>(state.range(0));
   for (auto _ : state) {
     anomaly::RollingZScore<T> detector({.window = window});
-    anomaly::Random random(7);
-    std::vector<T> last(window);
-    double level = 1e6;
-    for (std::int64_t t = 0; t < updates; ++t) {
-      if (t % 10'000'000 == 0) level += (random() & 1u) ? 1000.0 : -1000.0;
-      const double noise = static_cast<double>(random() >> 11) * 0x1.0p-53 * 3.4641 - 1.7321;
-      const auto x = static_cast<T>(level + noise);  // uniform noise with unit variance
-      last[static_cast<std::size_t>(t % window)] = x;
-      benchmark::DoNotOptimize(detector.update(x));
-    }
+    const auto last = feed<T>(updates, [&](T x) { benchmark::DoNotOptimize(detector.update(x)); });
     long double sum = 0, squares = 0;
     for (const T v : last) sum += static_cast<long double>(v);
     const long double mean = sum / window;
@@ -45,35 +54,28 @@ void billion_updates(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * updates);
 }
 
-}  // namespace
+/// numpy's linear quantile of sorted values.
+double quantile(const std::vector<double>& sorted, double p) {
+  const double position = p * static_cast<double>(sorted.size() - 1);
+  const auto below = static_cast<std::size_t>(position);
+  const double low = sorted[below];
+  if (below + 1 == sorted.size()) return low;
+  return low + (position - static_cast<double>(below)) * (sorted[below + 1] - low);
+}
 
 /// RollingMedianAbsoluteDeviation and RollingInterquartileRange hold no running sums (but the
 /// MAD's mean-deviation fallback, refreshed every window), so after 10^9 updates their median, MAD
 /// and quartiles must equal those of the sorted last window exactly; a counter of 1 means they do.
 template <class T>
 void billion_updates_exact(benchmark::State& state) {
-  constexpr anomaly::Index window = 1024;
   const auto updates = static_cast<std::int64_t>(state.range(0));
   for (auto _ : state) {
     anomaly::RollingMedianAbsoluteDeviation<T> mad({.window = window});
     anomaly::RollingInterquartileRange<T> iqr({.window = window});
-    anomaly::Random random(7);
-    std::vector<T> last(window);
-    double level = 1e6;
-    for (std::int64_t t = 0; t < updates; ++t) {
-      if (t % 10'000'000 == 0) level += (random() & 1u) ? 1000.0 : -1000.0;
-      const auto x = static_cast<T>(level + anomaly::normal(random));
-      last[static_cast<std::size_t>(t % window)] = x;
+    const auto last = feed<T>(updates, [&](T x) {
       benchmark::DoNotOptimize(mad.update(x));
       benchmark::DoNotOptimize(iqr.update(x));
-    }
-    const auto quantile = [](const std::vector<double>& sorted, double p) {  // numpy's linear
-      const double position = p * static_cast<double>(sorted.size() - 1);
-      const auto below = static_cast<std::size_t>(position);
-      const double low = sorted[below];
-      if (below + 1 == sorted.size()) return low;
-      return low + (position - static_cast<double>(below)) * (sorted[below + 1] - low);
-    };
+    });
     std::vector<double> values(last.begin(), last.end());
     std::sort(values.begin(), values.end());
     const double median = quantile(values, 0.5);
@@ -88,6 +90,8 @@ void billion_updates_exact(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * updates);
 }
+
+}  // namespace
 
 BENCHMARK(billion_updates<float>)->Arg(1'000'000'000)->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(billion_updates<double>)->Arg(1'000'000'000)->Iterations(1)->Unit(benchmark::kSecond);
