@@ -121,12 +121,15 @@ TEMPLATE_TEST_CASE("OrderStatisticTree finds the run of values nearest a point, 
         tree.insert(sorted.back());
       }
       std::sort(sorted.begin(), sorted.end());
+      const auto at = [&](anomaly::Index r) {
+        return static_cast<double>(sorted[static_cast<std::size_t>(r)]);
+      };
       for (int trial = 0; trial < 40; ++trial) {
         // Any split works when the center lies between the values on either side of it.
         const auto split = static_cast<anomaly::Index>(
             anomaly::uniform_index(random, static_cast<std::uint64_t>(n + 1)));
-        const double low = split > 0 ? static_cast<double>(sorted[split - 1]) : sorted[0] - 5.0;
-        const double high = split < n ? static_cast<double>(sorted[split]) : sorted[n - 1] + 5.0;
+        const double low = split > 0 ? at(split - 1) : at(0) - 5.0;
+        const double high = split < n ? at(split) : at(n - 1) + 5.0;
         const double center = low + anomaly::uniform_real(random) * (high - low);
         const auto count = 1 + static_cast<anomaly::Index>(
                                    anomaly::uniform_index(random, static_cast<std::uint64_t>(n)));
@@ -136,7 +139,7 @@ TEMPLATE_TEST_CASE("OrderStatisticTree finds the run of values nearest a point, 
         double inside = 0.0;  // farthest distance in the run, nearest outside it
         double outside = std::numeric_limits<double>::infinity();
         for (anomaly::Index r = 0; r < n; ++r) {
-          const double distance = std::abs(static_cast<double>(sorted[r]) - center);
+          const double distance = std::abs(at(r) - center);
           if (r >= first && r < first + count) {
             inside = std::max(inside, distance);
           } else {
