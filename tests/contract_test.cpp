@@ -3,6 +3,7 @@
 // Contract<> only if its Params need a different "bad parameters" list.
 #include <anomaly/anomaly.hpp>
 
+#include <cmath>
 #include <future>
 #include <limits>
 #include <string>
@@ -28,16 +29,35 @@ struct Contract {
   }
   /// How far float scores may drift from double scores, relative to the score scale.
   static constexpr double float_tolerance = 1e-4;
+  /// What every row scores when all training rows are equal.
+  static constexpr double constant_data_score = 0.0;
 };
 
 template <>
-struct Contract<anomaly::InterquartileRange<double>> {
+struct Contract<anomaly::InterquartileRange<double>> : Contract<anomaly::ZScore<double>> {
   static std::vector<anomaly::InterquartileRangeParams> bad_params() {
     return {{.fence = -1.0},
             {.fence = std::numeric_limits<double>::infinity()},
             {.threshold = anomaly::Threshold::contamination(0.9)}};
   }
-  static constexpr double float_tolerance = 1e-4;
+};
+
+template <>
+struct Contract<anomaly::IsolationForest<double>> {
+  static std::vector<anomaly::IsolationForestParams> bad_params() {
+    return {{.n_trees = 0},
+            {.max_samples = 1},
+            {.max_features = 0.0},
+            {.max_features = 1.5},
+            {.extension_level = -1},
+            {.extension_level = 4},  // the test data has 4 features: 3 at most
+            {.threshold = anomaly::Threshold::contamination(0.7)}};
+  }
+  /// A split value rounded to float can send a row the other way in a tree: rare, and one tree's
+  /// path changes the score by about 1e-3.
+  static constexpr double float_tolerance = 1e-2;
+  /// Trees cannot split equal rows: one leaf of psi rows, E[h] = c(psi), s = 2^-1.
+  static constexpr double constant_data_score = 0.5;
 };
 
 /// D<U> for a detector template D<T> with one scalar parameter.
@@ -67,8 +87,9 @@ void require_error(Function&& function, anomaly::ErrorCode code, const std::stri
 
 }  // namespace
 
-#define DETECTORS \
-  anomaly::ZScore<double>, anomaly::ModifiedZScore<double>, anomaly::InterquartileRange<double>
+#define DETECTORS                                                                                \
+  anomaly::ZScore<double>, anomaly::ModifiedZScore<double>, anomaly::InterquartileRange<double>, \
+      anomaly::IsolationForest<double>
 
 TEMPLATE_TEST_CASE("Detectors rank planted far outliers above inliers", "[contract]", DETECTORS) {
   for (std::uint64_t seed : {1u, 2u, 3u}) {
@@ -176,5 +197,6 @@ TEMPLATE_TEST_CASE("Constant columns and duplicated rows give finite scores", "[
   const anomaly::Matrix<double> all_same = anomaly::Matrix<double>::Constant(50, 3, 2.0);
   const auto constant = anomaly::fit_score(TestType{}, all_same);
   CHECK(constant.scores.allFinite());
-  CHECK(constant.scores.maxCoeff() == 0.0);
+  CHECK(constant.scores.minCoeff() == constant.scores.maxCoeff());
+  CHECK(std::abs(constant.scores[0] - Contract<TestType>::constant_data_score) <= 1e-12);
 }

@@ -106,13 +106,44 @@ TEST_CASE("every algorithm lists its parameters with defaults and meanings") {
     }
     CHECK(algorithm.streaming() == algorithm.model_tag.empty());
   }
-  CHECK(names == std::vector<std::string>{"zscore", "modified_zscore", "iqr", "rolling_zscore",
-                                          "rolling_mad", "rolling_iqr"});
+  CHECK(names == std::vector<std::string>{"zscore", "modified_zscore", "iqr", "iforest",
+                                          "rolling_zscore", "rolling_mad", "rolling_iqr"});
   const auto& iqr = anomaly::cli::find_algorithm("iqr");
   CHECK(iqr.parameters[0].name == "fence");
   CHECK(iqr.parameters[0].default_value == "1.5");
   CHECK(anomaly::cli::find_by_model_tag("interquartile_range") == &iqr);
   CHECK(anomaly::cli::find_by_model_tag("nothing") == nullptr);
+  const auto& forest = anomaly::cli::find_algorithm("iforest");
+  std::vector<std::string> forest_fields;
+  for (const auto& parameter : forest.parameters) forest_fields.emplace_back(parameter.name);
+  CHECK(forest_fields == std::vector<std::string>{"n_trees", "max_samples", "max_features",
+                                                  "bootstrap", "extension_level", "seed",
+                                                  "threshold"});
+}
+
+TEST_CASE("IsolationForest takes every parameter from --set") {
+  const auto& forest = anomaly::cli::find_algorithm("iforest");
+  const std::vector<Setting> settings{{"n_trees", "7"},         {"max_samples", "32"},
+                                      {"max_features", "0.5"},  {"bootstrap", "true"},
+                                      {"extension_level", "1"}, {"seed", "99"},
+                                      {"threshold", "0.6"}};
+  anomaly::Matrix<double> X(200, 4);
+  X << sample(200, 4), sample(200, 9).array().square();
+  const auto model = anomaly::cli::make_detector<double>(forest, settings).fit(X);
+  const auto expected =
+      anomaly::IsolationForest<double>({.n_trees = 7,
+                                        .max_samples = 32,
+                                        .max_features = 0.5,
+                                        .bootstrap = true,
+                                        .extension_level = 1,
+                                        .seed = 99,
+                                        .threshold = anomaly::Threshold::fixed(0.6)})
+          .fit(X);
+  CHECK(model.score(X) == expected.score(X));
+  CHECK(model.threshold == 0.6);
+  const std::vector<Setting> too_oblique{{"extension_level", "4"}};  // 4 features: 3 at most
+  REQUIRE_THROWS_AS(anomaly::cli::make_detector<double>(forest, too_oblique).fit(X),
+                    anomaly::Exception);
 }
 
 TEST_CASE("a streaming scorer equals one rolling detector per column combined by max") {

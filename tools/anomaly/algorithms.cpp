@@ -154,6 +154,24 @@ std::vector<Algorithm> make_registry() {
                   "a row is anomalous when its distance outside the fences is above this"),
             field("combine", &InterquartileRangeParams::combine, combine_meaning)};
       }));
+  registry.push_back(batch<IsolationForest>(
+      "iforest",
+      "isolation forest (Liu et al. 2008): s = 2^(-mean path length / c(psi)), in (0, 1]; "
+      "extension_level > 0 gives the extended forest",
+      [] {
+        using P = IsolationForestParams;
+        return std::tuple{
+            field("n_trees", &P::n_trees, "trees in the forest"),
+            field("max_samples", &P::max_samples, "rows per tree (psi); min(this, rows) is used"),
+            field("max_features", &P::max_features,
+                  "fraction of the features each tree sees, in (0, 1]"),
+            field("bootstrap", &P::bootstrap, "draw each tree's rows with replacement"),
+            field("extension_level", &P::extension_level,
+                  "0: axis-parallel splits; k: oblique splits on k + 1 features"),
+            field("seed", &P::seed, "the seed of every random draw"),
+            field("threshold", &P::threshold,
+                  "a row is anomalous when its score is above this (0.5: scikit-learn's auto)")};
+      }));
   registry.push_back(streaming<RollingZScoreOf>(
       "rolling_zscore", "|x - mean| / stddev of the previous window, O(1) per sample", [] {
         using P = RollingZScoreParams;

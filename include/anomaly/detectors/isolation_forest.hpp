@@ -1,0 +1,357 @@
+#pragma once
+// IsolationForest: anomalies are few and different, so random splits isolate them in fewer steps
+// (Liu, Ting and Zhou 2008); with extension_level > 0, the extended forest's oblique splits
+// (Hariri, Kind and Brunner 2019).
+#include <anomaly/core.hpp>
+#include <anomaly/core/detector_base.hpp>
+#include <anomaly/detail/isolation_tree.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace anomaly {
+
+/// Hyper-parameters of IsolationForest.
+struct IsolationForestParams {
+  Index n_trees = 100;        ///< trees in the forest (the paper's t)
+  Index max_samples = 256;    ///< rows per tree (psi); min(max_samples, rows) is used
+  double max_features = 1.0;  ///< fraction of the features each tree sees: max(1, floor(f * d))
+  bool bootstrap = false;     ///< draw each tree's rows with replacement
+  int extension_level = 0;    ///< 0: axis-parallel splits; k: splits on k + 1 features at once
+  std::uint64_t seed = 0;     ///< the only source of randomness
+  Threshold threshold = Threshold::fixed(0.5);  ///< scikit-learn's "auto": s > 0.5 is anomalous
+};
+
+/// The first reason `params` are invalid, or nothing; check(params, X) adds the data's checks.
+inline std::optional<Error> check(const IsolationForestParams& params) {
+  if (params.n_trees < 1 || params.n_trees > (Index{1} << 24)) {
+    return parameter_error("n_trees", "must be in [1, 2^24]", static_cast<double>(params.n_trees));
+  }
+  if (params.max_samples < 2 || params.max_samples > (Index{1} << 30)) {
+    return parameter_error("max_samples", "must be in [2, 2^30]",
+                           static_cast<double>(params.max_samples));
+  }
+  if (!(params.max_features > 0.0 && params.max_features <= 1.0)) {
+    return parameter_error("max_features", "must be in (0, 1]", params.max_features);
+  }
+  if (params.extension_level < 0) {
+    return parameter_error("extension_level", "must be >= 0", params.extension_level);
+  }
+  return check(params.threshold);
+}
+
+namespace detail {
+/// Features each tree sees: max(1, floor(fraction * d)), as scikit-learn.
+inline Index features_per_tree(double fraction, Index d) noexcept {
+  return std::max<Index>(1, static_cast<Index>(fraction * static_cast<double>(d)));
+}
+}  // namespace detail
+
+/// Why `params` cannot be fitted to `X`: the parameters, then X (at least 2 rows, finite), and an
+/// extension_level below the features each tree sees.
+template <class Derived>
+std::optional<Error> check(const IsolationForestParams& params,
+                           const Eigen::DenseBase<Derived>& X) {
+  if (auto error = check(params)) return error;
+  if (auto error = check_training_data(X, 2)) return error;
+  const Index seen = detail::features_per_tree(params.max_features, X.cols());
+  if (params.extension_level > seen - 1) {
+    return Error::make(ErrorCode::invalid_parameter,
+                       "extension_level must be <= %ld (the features each tree sees, minus 1), "
+                       "was %d",
+                       static_cast<long>(seen - 1), params.extension_level);
+  }
+  return std::nullopt;
+}
+
+/// Fitted IsolationForest: flat trees, one after another. Score s(x) = 2^(-E[h(x)] / c(psi)),
+/// in (0, 1], higher = more anomalous. Immutable; score() and score_one() are safe from many
+/// threads at once.
+template <Scalar T = double>
+struct IsolationForestModel {
+  using Scalar = T;
+  using Node = detail::IsolationNode<T>;
+  static constexpr const char* serial_tag = "isolation_forest";
+
+  Index features = 0;                     ///< columns it was fitted on
+  Index sample_size = 0;                  ///< rows per tree, psi
+  int extension_level = 0;                ///< 0: axis-parallel
+  std::vector<Node> nodes;                ///< every tree's nodes, tree after tree
+  std::vector<std::uint32_t> tree_start;  ///< where each tree begins in `nodes`
+  std::vector<std::uint8_t> tree_depth;   ///< the depth of each tree's deepest leaf
+  std::vector<T> normals;  ///< extended splits' normal vectors, rows of `features`; row 0 is zeros
+  T threshold = 0;         ///< scores above this are anomalies
+  ScoreSummary<T> training_summary;  ///< bounded summary of the training rows' scores
+
+  Index n_features() const noexcept { return features; }
+  Index n_trees() const noexcept { return static_cast<Index>(tree_start.size()); }
+
+  /// One score per row of X. Thread-safe.
+  Vector<T> score(const MatrixRef<T>& X) const {
+    raise_if(check_scoring_data(X, features));
+    return score_rows(X);
+  }
+
+  /// The score of one row, equal to its score() row; allocates nothing.
+  T score_one(const RowRef<T>& x) const {
+    raise_if(check_scoring_data(x, features, "x"));
+    double sum = 0.0;
+    for (Index t = 0; t < n_trees(); ++t) {
+      const Node* tree = nodes.data() + tree_start[static_cast<std::size_t>(t)];
+      const int depth = tree_depth[static_cast<std::size_t>(t)];
+      if (extension_level == 0) {
+        std::uint32_t at = 0;
+        for (int step = 0; step < depth; ++step) {
+          const Node& node = tree[at];
+          const bool right = node.index != features && x[node.index] > node.value;
+          at = node.left + (right ? 1u : 0u);
+        }
+        sum += static_cast<double>(tree[at].value);
+      } else {
+        sum += detail::path_length(tree, depth, x, normals.data(), features);
+      }
+    }
+    return to_score(sum);
+  }
+
+  /// Scores of X, which has the right shape and is finite.
+  Vector<T> score_rows(const MatrixRef<T>& X) const;
+
+  void write(ByteWriter& writer) const;
+  static IsolationForestModel read(ByteReader& reader);
+
+ private:
+  T to_score(double path_sum) const noexcept {
+    const double mean = path_sum / static_cast<double>(n_trees());
+    return static_cast<T>(std::exp2(-mean / detail::average_path_length(sample_size)));
+  }
+  bool consistent() const noexcept;
+};
+
+/// Isolation forest of Liu, Ting and Zhou (2008), with the extended forest of Hariri et al.
+/// (2019) through extension_level.
+template <Scalar T = double>
+class IsolationForest : public detail::DetectorBase<IsolationForest<T>, IsolationForestParams,
+                                                    IsolationForestModel<T>> {
+ public:
+  explicit IsolationForest(IsolationForestParams params = {})
+      : IsolationForest::DetectorBase(params) {}
+  /// Fits and scores the training rows.
+  FitScore<IsolationForestModel<T>> fit_score(const MatrixRef<T>& X) const;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+template <Scalar T>
+Vector<T> IsolationForestModel<T>::score_rows(const MatrixRef<T>& X) const {
+  const Index n = X.rows(), d = features;
+  Vector<T> scores(n);
+  // Rows go down each tree in turn, 256 at a time (the tree stays in cache), walking in groups
+  // of walk_lanes held feature-major; a spare feature of -infinity is what leaves read.
+  constexpr Index lanes = detail::walk_lanes, groups = 16;
+  const Index group_size = (d + 1) * lanes;
+  std::vector<T> block(static_cast<std::size_t>(groups * group_size));
+  std::vector<double> sums(static_cast<std::size_t>(groups * lanes));
+  for (Index first = 0; first < n; first += groups * lanes) {
+    const Index count = std::min(groups * lanes, n - first);
+    const Index used = (count + lanes - 1) / lanes;
+    std::fill(block.begin(), block.end(), -std::numeric_limits<T>::infinity());
+    for (Index r = 0; r < count; ++r) {
+      T* group = block.data() + (r / lanes) * group_size + r % lanes;
+      for (Index j = 0; j < d; ++j) group[j * lanes] = X(first + r, j);
+    }
+    std::fill(sums.begin(), sums.end(), 0.0);
+    for (Index t = 0; t < n_trees(); ++t) {
+      const Node* tree = nodes.data() + tree_start[static_cast<std::size_t>(t)];
+      const int depth = tree_depth[static_cast<std::size_t>(t)];
+      for (Index g = 0; g < used; ++g) {
+        double* group_sums = sums.data() + g * lanes;
+        if (extension_level == 0) {
+          detail::add_path_lengths(tree, depth, block.data() + g * group_size, group_sums);
+          continue;
+        }
+        for (Index r = 0; r < lanes && g * lanes + r < count; ++r) {
+          group_sums[r] +=
+              detail::path_length(tree, depth, X.row(first + g * lanes + r), normals.data(), d);
+        }
+      }
+    }
+    for (Index r = 0; r < count; ++r)
+      scores[first + r] = to_score(sums[static_cast<std::size_t>(r)]);
+  }
+  return scores;
+}
+
+template <Scalar T>
+FitScore<IsolationForestModel<T>> IsolationForest<T>::fit_score(const MatrixRef<T>& X) const {
+  raise_if(check(this->params_, X));
+  const IsolationForestParams& params = this->params_;
+  const Index n = X.rows(), d = X.cols();
+  IsolationForestModel<T> model;
+  model.features = d;
+  model.sample_size = std::min(params.max_samples, n);
+  model.extension_level = params.extension_level;
+  if (params.extension_level > 0) model.normals.assign(static_cast<std::size_t>(d), T(0));
+  detail::GrowOptions options;
+  options.max_depth = 0;  // ceil(log2 psi), as the paper and scikit-learn
+  while ((Index{1} << options.max_depth) < model.sample_size) ++options.max_depth;
+  options.extension_level = params.extension_level;
+  const auto leaf_index = static_cast<std::uint32_t>(params.extension_level == 0 ? d : 0);
+
+  Random random(params.seed);
+  std::vector<std::uint32_t> row_pool(static_cast<std::size_t>(n));
+  std::iota(row_pool.begin(), row_pool.end(), 0u);
+  std::vector<std::uint32_t> feature_pool(static_cast<std::size_t>(d));
+  std::iota(feature_pool.begin(), feature_pool.end(), 0u);
+  const auto psi = static_cast<std::size_t>(model.sample_size);
+  const auto seen = static_cast<std::size_t>(detail::features_per_tree(params.max_features, d));
+  detail::TreeSample<T> sample;
+  sample.rows = model.sample_size;
+  std::vector<std::uint32_t> chosen(psi);
+  std::vector<detail::IsolationNode<T>> tree;
+  for (Index t = 0; t < params.n_trees; ++t) {
+    Random tree_random = random.split(static_cast<std::uint64_t>(t));
+    // Its features and rows: partial Fisher-Yates shuffles of the pools (without replacement).
+    for (std::size_t k = 0; k < seen && seen < feature_pool.size(); ++k) {
+      std::swap(feature_pool[k],
+                feature_pool[k + uniform_index(tree_random, feature_pool.size() - k)]);
+    }
+    sample.features.assign(feature_pool.begin(),
+                           feature_pool.begin() + static_cast<std::ptrdiff_t>(seen));
+    std::sort(sample.features.begin(), sample.features.end());
+    for (std::size_t i = 0; i < psi; ++i) {
+      if (params.bootstrap) {
+        chosen[i] = static_cast<std::uint32_t>(uniform_index(tree_random, row_pool.size()));
+      } else {
+        std::swap(row_pool[i], row_pool[i + uniform_index(tree_random, row_pool.size() - i)]);
+        chosen[i] = row_pool[i];
+      }
+    }
+    sample.values.resize(seen * psi);
+    for (std::size_t c = 0; c < seen; ++c) {
+      for (std::size_t i = 0; i < psi; ++i) {
+        sample.values[c * psi + i] = X(chosen[i], sample.features[c]);
+      }
+    }
+    const int depth =
+        detail::grow_tree(sample, options, d, leaf_index, tree_random, tree, model.normals);
+    model.tree_start.push_back(static_cast<std::uint32_t>(model.nodes.size()));
+    model.tree_depth.push_back(static_cast<std::uint8_t>(depth));
+    model.nodes.insert(model.nodes.end(), tree.begin(), tree.end());
+  }
+  Vector<T> scores = model.score_rows(X);
+  model.training_summary = ScoreSummary<T>::of(scores);
+  model.threshold = resolve(params.threshold, model.training_summary);
+  return {std::move(model), std::move(scores)};
+}
+
+template <Scalar T>
+void IsolationForestModel<T>::write(ByteWriter& writer) const {
+  writer.write(static_cast<std::uint64_t>(features));
+  writer.write(static_cast<std::uint64_t>(sample_size));
+  writer.write(static_cast<std::int32_t>(extension_level));
+  writer.write(static_cast<std::uint64_t>(tree_start.size()));
+  for (std::size_t t = 0; t < tree_start.size(); ++t) {
+    writer.write(tree_start[t]);
+    writer.write(tree_depth[t]);
+  }
+  writer.write(static_cast<std::uint64_t>(nodes.size()));
+  for (const Node& node : nodes) {
+    writer.write(node.value);
+    writer.write(node.left);
+    writer.write(node.index);
+  }
+  writer.write(static_cast<std::uint64_t>(normals.size()));
+  for (const T value : normals) writer.write(value);
+  writer.write(threshold);
+  training_summary.write(writer);
+}
+
+template <Scalar T>
+IsolationForestModel<T> IsolationForestModel<T>::read(ByteReader& reader) {
+  IsolationForestModel model;
+  // Every count is checked against the bytes left before anything is allocated.
+  const auto count = [&reader](std::size_t item_bytes, const char* what) -> std::size_t {
+    const auto declared = reader.read<std::uint64_t>(what);
+    if (reader.error()) return 0;
+    if (declared > reader.remaining() / item_bytes) {
+      reader.fail("bad count %llu of %s at byte %zu", static_cast<unsigned long long>(declared),
+                  what, reader.offset());
+      return 0;
+    }
+    return static_cast<std::size_t>(declared);
+  };
+  model.features = static_cast<Index>(reader.read<std::uint64_t>("feature count"));
+  model.sample_size = static_cast<Index>(reader.read<std::uint64_t>("sample size"));
+  model.extension_level = reader.read<std::int32_t>("extension level");
+  const std::size_t trees = count(sizeof(std::uint32_t) + 1, "trees");
+  model.tree_start.resize(trees);
+  model.tree_depth.resize(trees);
+  for (std::size_t t = 0; t < trees; ++t) {
+    model.tree_start[t] = reader.read<std::uint32_t>("tree start");
+    model.tree_depth[t] = reader.read<std::uint8_t>("tree depth");
+  }
+  const std::size_t node_count = count(sizeof(T) + 2 * sizeof(std::uint32_t), "nodes");
+  model.nodes.resize(node_count);
+  for (Node& node : model.nodes) {
+    node.value = reader.read<T>("node value");
+    node.left = reader.read<std::uint32_t>("node child");
+    node.index = reader.read<std::uint32_t>("node feature");
+  }
+  model.normals.resize(count(sizeof(T), "normal vectors"));
+  for (T& value : model.normals) value = reader.read<T>("normal vector");
+  model.threshold = reader.read<T>("threshold");
+  model.training_summary = ScoreSummary<T>::read(reader);
+  if (!reader.error() && !model.consistent()) {
+    reader.fail("inconsistent isolation trees before byte %zu", reader.offset());
+  }
+  return model;
+}
+
+/// Every index in range, every walk ends in its own tree: what scoring relies on.
+template <Scalar T>
+bool IsolationForestModel<T>::consistent() const noexcept {
+  if (features < 1 || features > (Index{1} << 31) || sample_size < 2 ||
+      sample_size > (Index{1} << 30) || extension_level < 0 || tree_start.empty() ||
+      std::isnan(threshold)) {
+    return false;
+  }
+  const bool extended = extension_level > 0;
+  const auto width = static_cast<std::size_t>(features);
+  if (extended &&
+      (extension_level >= features || normals.size() % width != 0 || normals.size() < width)) {
+    return false;
+  }
+  if (!extended && !normals.empty()) return false;
+  for (std::size_t j = 0; extended && j < width; ++j) {
+    if (normals[j] != T(0)) return false;  // the leaves' row
+  }
+  for (const T value : normals) {
+    if (!std::isfinite(value)) return false;
+  }
+  const std::size_t normal_rows = normals.size() / width;
+  const auto leaf_index = static_cast<std::uint32_t>(extended ? 0 : features);
+  for (std::size_t t = 0; t < tree_start.size(); ++t) {
+    const std::size_t begin = tree_start[t];
+    const std::size_t end = t + 1 < tree_start.size() ? tree_start[t + 1] : nodes.size();
+    if (begin >= end || end > nodes.size() || tree_depth[t] > 64) return false;
+    for (std::size_t i = begin; i < end; ++i) {
+      const Node& node = nodes[i];
+      const std::size_t local = i - begin;
+      if (!std::isfinite(node.value)) return false;
+      if (node.left == local) {  // a leaf
+        if (node.index != leaf_index || node.value < T(0)) return false;
+      } else if (node.left <= local || node.left + std::size_t{2} > end - begin ||
+                 (extended ? node.index == 0 || node.index >= normal_rows
+                           : node.index >= static_cast<std::uint32_t>(features))) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+static_assert(Detector<IsolationForest<double>> && Detector<IsolationForest<float>>);
+static_assert(Serializable<IsolationForestModel<double>>);
+
+}  // namespace anomaly
