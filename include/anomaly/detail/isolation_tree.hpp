@@ -45,6 +45,8 @@ struct IsolationNode {
   std::uint32_t index;  ///< split: the feature (or row of the normals); leaf: see IsolationForest
 };
 
+static_assert(sizeof(IsolationNode<double>) == 16 && sizeof(IsolationNode<float>) == 12);
+
 /// What grow_tree needs besides the sample.
 struct GrowOptions {
   int max_depth = 8;        ///< the height limit, ceil(log2 sample size)

@@ -134,10 +134,22 @@ template <Scalar T = double>
 class IsolationForest : public detail::DetectorBase<IsolationForest<T>, IsolationForestParams,
                                                     IsolationForestModel<T>> {
  public:
+  /// Training rows the threshold and the training-score summary come from, at most: beyond this,
+  /// one seeded row from each of summary_rows equal strata, so that fit() does not score millions
+  /// of rows (a contamination of 1% then sits on about 41 rows).
+  static constexpr Index summary_rows = 4096;
+
   explicit IsolationForest(IsolationForestParams params = {})
       : IsolationForest::DetectorBase(params) {}
-  /// Fits and scores the training rows.
+  /// The model fitted to X: the trees, then the scores of (a sample of) its rows.
+  IsolationForestModel<T> fit(const MatrixRef<T>& X) const;
+  /// Fits and scores the training rows; the model equals fit(X).
   FitScore<IsolationForestModel<T>> fit_score(const MatrixRef<T>& X) const;
+
+ private:
+  IsolationForestModel<T> grow(const MatrixRef<T>& X) const;
+  std::vector<Index> summary_sample(Index n) const;
+  void summarize(IsolationForestModel<T>& model, const Vector<T>& sample_scores) const;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -183,7 +195,58 @@ Vector<T> IsolationForestModel<T>::score_rows(const MatrixRef<T>& X) const {
 }
 
 template <Scalar T>
+IsolationForestModel<T> IsolationForest<T>::fit(const MatrixRef<T>& X) const {
+  IsolationForestModel<T> model = grow(X);
+  if (X.rows() <= summary_rows) {
+    summarize(model, model.score_rows(X));
+  } else {
+    const std::vector<Index> rows = summary_sample(X.rows());
+    Matrix<T> sample(static_cast<Index>(rows.size()), X.cols());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      sample.row(static_cast<Index>(i)) = X.row(rows[i]);
+    summarize(model, model.score_rows(sample));
+  }
+  return model;
+}
+
+template <Scalar T>
 FitScore<IsolationForestModel<T>> IsolationForest<T>::fit_score(const MatrixRef<T>& X) const {
+  IsolationForestModel<T> model = grow(X);
+  Vector<T> scores = model.score_rows(X);
+  if (X.rows() <= summary_rows) {
+    summarize(model, scores);
+  } else {
+    const std::vector<Index> rows = summary_sample(X.rows());
+    Vector<T> sample(static_cast<Index>(rows.size()));
+    for (std::size_t i = 0; i < rows.size(); ++i) sample[static_cast<Index>(i)] = scores[rows[i]];
+    summarize(model, sample);
+  }
+  return {std::move(model), std::move(scores)};
+}
+
+/// summary_rows of n > summary_rows rows, ascending: one uniform in each of summary_rows equal
+/// strata, drawn with the seed (independently of the trees).
+template <Scalar T>
+std::vector<Index> IsolationForest<T>::summary_sample(Index n) const {
+  Random random = Random(this->params_.seed).split(~std::uint64_t{0});
+  std::vector<Index> rows(static_cast<std::size_t>(summary_rows));
+  const double stratum = static_cast<double>(n) / static_cast<double>(summary_rows);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const double at = (static_cast<double>(i) + uniform_real(random)) * stratum;
+    rows[i] = std::min(n - 1, static_cast<Index>(at));
+  }
+  return rows;
+}
+
+template <Scalar T>
+void IsolationForest<T>::summarize(IsolationForestModel<T>& model,
+                                   const Vector<T>& sample_scores) const {
+  model.training_summary = ScoreSummary<T>::of(sample_scores);
+  model.threshold = resolve(this->params_.threshold, model.training_summary);
+}
+
+template <Scalar T>
+IsolationForestModel<T> IsolationForest<T>::grow(const MatrixRef<T>& X) const {
   raise_if(check(this->params_, X));
   const IsolationForestParams& params = this->params_;
   const Index n = X.rows(), d = X.cols();
@@ -239,10 +302,7 @@ FitScore<IsolationForestModel<T>> IsolationForest<T>::fit_score(const MatrixRef<
     model.tree_depth.push_back(static_cast<std::uint8_t>(depth));
     model.nodes.insert(model.nodes.end(), tree.begin(), tree.end());
   }
-  Vector<T> scores = model.score_rows(X);
-  model.training_summary = ScoreSummary<T>::of(scores);
-  model.threshold = resolve(params.threshold, model.training_summary);
-  return {std::move(model), std::move(scores)};
+  return model;
 }
 
 template <Scalar T>
