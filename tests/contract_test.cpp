@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "require_error.hpp"
 #include "synthetic.hpp"
 
 namespace {
@@ -73,17 +74,7 @@ auto make_data(std::uint64_t seed = 1) {
   return anomaly::testing::make_blobs<typename D::Scalar>(400, 20, 4, seed);
 }
 
-template <class Function>
-void require_error(Function&& function, anomaly::ErrorCode code, const std::string& needle) {
-  try {
-    function();
-    FAIL("expected an anomaly::Exception");
-  } catch (const anomaly::Exception& e) {
-    CHECK(e.code() == code);
-    INFO("message: " << e.what());
-    CHECK(std::string(e.what()).find(needle) != std::string::npos);
-  }
-}
+using anomaly::testing::require_error;
 
 }  // namespace
 

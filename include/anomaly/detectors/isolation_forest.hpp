@@ -125,7 +125,7 @@ struct IsolationForestModel {
     const double mean = path_sum / static_cast<double>(n_trees());
     return static_cast<T>(std::exp2(-mean / detail::average_path_length(sample_size)));
   }
-  bool consistent() const noexcept;
+  bool consistent() const;
 };
 
 /// Isolation forest of Liu, Ting and Zhou (2008), with the extended forest of Hariri et al.
@@ -298,6 +298,10 @@ IsolationForestModel<T> IsolationForest<T>::grow(const MatrixRef<T>& X) const {
     }
     const int depth =
         detail::grow_tree(sample, options, d, leaf_index, tree_random, tree, model.normals);
+    if (model.nodes.size() + tree.size() > std::numeric_limits<std::uint32_t>::max()) {
+      raise(Error::make(ErrorCode::invalid_parameter,
+                        "the forest would exceed 2^32 nodes: lower n_trees or max_samples"));
+    }
     model.tree_start.push_back(static_cast<std::uint32_t>(model.nodes.size()));
     model.tree_depth.push_back(static_cast<std::uint8_t>(depth));
     model.nodes.insert(model.nodes.end(), tree.begin(), tree.end());
@@ -368,9 +372,10 @@ IsolationForestModel<T> IsolationForestModel<T>::read(ByteReader& reader) {
   return model;
 }
 
-/// Every index in range, every walk ends in its own tree: what scoring relies on.
+/// Every index in range, every node reached once, every walk of tree_depth steps ends on a leaf,
+/// every leaf's path length possible: what scoring relies on.
 template <Scalar T>
-bool IsolationForestModel<T>::consistent() const noexcept {
+bool IsolationForestModel<T>::consistent() const {
   if (features < 1 || features > (Index{1} << 31) || sample_size < 2 ||
       sample_size > (Index{1} << 30) || extension_level < 0 || tree_start.empty() ||
       std::isnan(threshold)) {
@@ -391,22 +396,35 @@ bool IsolationForestModel<T>::consistent() const noexcept {
   }
   const std::size_t normal_rows = normals.size() / width;
   const auto leaf_index = static_cast<std::uint32_t>(extended ? 0 : features);
+  const double longest_leaf = detail::average_path_length(sample_size) * (1 + 1e-6) + 1e-6;
+  constexpr std::uint8_t unseen = 0xff;
+  std::vector<std::uint8_t> depth;  // of each node of the tree, from its parent's
   for (std::size_t t = 0; t < tree_start.size(); ++t) {
     const std::size_t begin = tree_start[t];
     const std::size_t end = t + 1 < tree_start.size() ? tree_start[t + 1] : nodes.size();
-    if (begin >= end || end > nodes.size() || tree_depth[t] > 64) return false;
-    for (std::size_t i = begin; i < end; ++i) {
-      const Node& node = nodes[i];
-      const std::size_t local = i - begin;
-      if (!std::isfinite(node.value)) return false;
-      if (node.left == local) {  // a leaf
-        if (node.index != leaf_index || node.value < T(0)) return false;
-      } else if (node.left <= local || node.left + std::size_t{2} > end - begin ||
-                 (extended ? node.index == 0 || node.index >= normal_rows
-                           : node.index >= static_cast<std::uint32_t>(features))) {
+    if (begin >= end || end > nodes.size()) return false;
+    depth.assign(end - begin, unseen);
+    depth[0] = 0;
+    int deepest = 0;
+    for (std::size_t local = 0; local < end - begin; ++local) {  // children follow parents
+      const Node& node = nodes[begin + local];
+      const int at = depth[local];
+      if (at == unseen || !std::isfinite(node.value)) return false;  // unreachable
+      if (node.left == local) {  // a leaf: depth + c(its rows), its rows at most psi
+        const double value = static_cast<double>(node.value);
+        if (node.index != leaf_index || value < at || value > at + longest_leaf) return false;
+        deepest = std::max(deepest, at);
+        continue;
+      }
+      if (node.left <= local || node.left + std::size_t{2} > end - begin || at >= 64 ||
+          depth[node.left] != unseen || depth[node.left + 1] != unseen ||
+          (extended ? node.index == 0 || node.index >= normal_rows
+                    : node.index >= static_cast<std::uint32_t>(features))) {
         return false;
       }
+      depth[node.left] = depth[node.left + 1] = static_cast<std::uint8_t>(at + 1);
     }
+    if (tree_depth[t] != deepest) return false;  // every walk must end on a leaf
   }
   return true;
 }
