@@ -133,7 +133,10 @@ void train(const Options& options) {
   Stopwatch clock;
   const CsvTable<T> data = read_csv<T>(options.file, csv_options(options));
   stats.parse_seconds = clock.lap();
-  auto fitted = detector.fit_score(data.features());
+  // The training rows' scores only feed --stats: without it, fit() may skip them (IsolationForest
+  // then scores at most 4096 rows instead of all).
+  auto fitted = options.stats ? detector.fit_score(data.features())
+                              : FitScore<AnyModel<T>>{detector.fit(data.features()), {}};
   if (rule) fitted.model = with_threshold(std::move(fitted.model), *rule);
   stats.fit_seconds = clock.lap();
   const std::vector<std::byte> bytes = fitted.model.save();

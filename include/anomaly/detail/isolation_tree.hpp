@@ -202,13 +202,14 @@ void add_path_lengths(const IsolationNode<T>* tree, int depth, const T* group,
   for (Index r = 0; r < walk_lanes; ++r) sums[r] += static_cast<double>(tree[at[r]].value);
 }
 
-/// x . normal over ascending features, with fma: the sums grow_tree partitioned by. `x` is a
+/// x . normal over ascending features, with fma: the sums grow_tree partitioned by (its zero
+/// components add exact zeros, so skipping them, as growing does, changes nothing). `x` is a
 /// pointer or an Eigen row.
 template <class T, class Row>
 double project(const Row& x, const T* normal, Index n_features) noexcept {
   double sum = 0.0;
   for (Index j = 0; j < n_features; ++j) {
-    if (normal[j] != T(0)) sum = std::fma(static_cast<double>(x[j]), normal[j], sum);
+    sum = std::fma(static_cast<double>(x[j]), static_cast<double>(normal[j]), sum);
   }
   return sum;
 }
@@ -225,6 +226,27 @@ double path_length(const IsolationNode<T>* tree, int depth, const Row& x, const 
     at = node.left + (projection > static_cast<double>(node.value) ? 1u : 0u);
   }
   return static_cast<double>(tree[at].value);
+}
+
+/// path_length for `count` rows held row-major (row r at rows + r * n_features), added to
+/// sums[r]; walk_lanes rows at a time in lockstep, so that their projections overlap.
+template <class T>
+void add_extended_path_lengths(const IsolationNode<T>* tree, int depth, const T* rows, Index count,
+                               const T* normals, Index n_features, double* sums) noexcept {
+  for (Index first = 0; first < count; first += walk_lanes) {
+    const Index lanes = std::min(walk_lanes, count - first);
+    const T* group = rows + first * n_features;
+    std::uint32_t at[walk_lanes] = {};
+    for (int level = 0; level < depth; ++level) {
+      for (Index r = 0; r < lanes; ++r) {
+        const IsolationNode<T>& node = tree[at[r]];
+        const double projection =
+            project(group + r * n_features, normals + node.index * n_features, n_features);
+        at[r] = node.left + (projection > static_cast<double>(node.value) ? 1u : 0u);
+      }
+    }
+    for (Index r = 0; r < lanes; ++r) sums[first + r] += static_cast<double>(tree[at[r]].value);
+  }
 }
 
 }  // namespace anomaly::detail

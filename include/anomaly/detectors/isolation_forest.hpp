@@ -158,34 +158,39 @@ template <Scalar T>
 Vector<T> IsolationForestModel<T>::score_rows(const MatrixRef<T>& X) const {
   const Index n = X.rows(), d = features;
   Vector<T> scores(n);
-  // Rows go down each tree in turn, 256 at a time (the tree stays in cache), walking in groups
-  // of walk_lanes held feature-major; a spare feature of -infinity is what leaves read.
-  constexpr Index lanes = detail::walk_lanes, groups = 16;
+  // Rows go down each tree in turn, 256 at a time (the tree stays in cache). Axis-parallel trees
+  // walk groups of walk_lanes rows held feature-major, a spare feature of -infinity being what
+  // leaves read; extended trees walk rows held row-major (each split reads the whole row).
+  constexpr Index lanes = detail::walk_lanes, groups = 16, block_rows = groups * lanes;
+  const bool extended = extension_level > 0;
   const Index group_size = (d + 1) * lanes;
-  std::vector<T> block(static_cast<std::size_t>(groups * group_size));
-  std::vector<double> sums(static_cast<std::size_t>(groups * lanes));
-  for (Index first = 0; first < n; first += groups * lanes) {
-    const Index count = std::min(groups * lanes, n - first);
-    const Index used = (count + lanes - 1) / lanes;
-    std::fill(block.begin(), block.end(), -std::numeric_limits<T>::infinity());
-    for (Index r = 0; r < count; ++r) {
-      T* group = block.data() + (r / lanes) * group_size + r % lanes;
-      for (Index j = 0; j < d; ++j) group[j * lanes] = X(first + r, j);
+  std::vector<T> block(static_cast<std::size_t>(extended ? block_rows * d : groups * group_size));
+  std::vector<double> sums(static_cast<std::size_t>(block_rows));
+  for (Index first = 0; first < n; first += block_rows) {
+    const Index count = std::min(block_rows, n - first);
+    if (extended) {
+      for (Index r = 0; r < count; ++r) {
+        for (Index j = 0; j < d; ++j) block[static_cast<std::size_t>(r * d + j)] = X(first + r, j);
+      }
+    } else {
+      std::fill(block.begin(), block.end(), -std::numeric_limits<T>::infinity());
+      for (Index r = 0; r < count; ++r) {
+        T* group = block.data() + (r / lanes) * group_size + r % lanes;
+        for (Index j = 0; j < d; ++j) group[j * lanes] = X(first + r, j);
+      }
     }
     std::fill(sums.begin(), sums.end(), 0.0);
     for (Index t = 0; t < n_trees(); ++t) {
       const Node* tree = nodes.data() + tree_start[static_cast<std::size_t>(t)];
       const int depth = tree_depth[static_cast<std::size_t>(t)];
-      for (Index g = 0; g < used; ++g) {
-        double* group_sums = sums.data() + g * lanes;
-        if (extension_level == 0) {
-          detail::add_path_lengths(tree, depth, block.data() + g * group_size, group_sums);
-          continue;
-        }
-        for (Index r = 0; r < lanes && g * lanes + r < count; ++r) {
-          group_sums[r] +=
-              detail::path_length(tree, depth, X.row(first + g * lanes + r), normals.data(), d);
-        }
+      if (extended) {
+        detail::add_extended_path_lengths(tree, depth, block.data(), count, normals.data(), d,
+                                          sums.data());
+        continue;
+      }
+      for (Index g = 0; g * lanes < count; ++g) {
+        detail::add_path_lengths(tree, depth, block.data() + g * group_size,
+                                 sums.data() + g * lanes);
       }
     }
     for (Index r = 0; r < count; ++r)
