@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Runs the same seeded workloads through the `anomaly` CLI and through numpy/pandas, in one run,
-and prints a markdown table of times and ROC-AUC.
+"""Runs the same seeded workloads through the `anomaly` CLI and through numpy/pandas/scikit-learn,
+in one run, and prints markdown tables of times and ROC-AUC.
 
     /usr/bin/python3 bench/compare/compare.py --cli build-bench/tools/anomaly/anomaly [--quick]
 
@@ -13,7 +13,13 @@ very same float64 values as arrays in memory):
     with rolling().median() alone (half of the MAD's work, so generous to pandas), and a 10^5 row
     compares with the exact MAD through rolling().apply(raw=True);
   * every ../shared/data/tabular set through zscore/modified_zscore/iqr: ROC-AUC of the CLI vs
-    numpy's implementation of the library's formula (they should agree).
+    numpy's implementation of the library's formula (they should agree);
+  * IsolationForest (100 trees, max_samples 256, one job, seeds 0..4 on both sides, each side's own
+    random generator) vs scikit-learn's: on 10^6 x 8 and 10^5 x 32 rows (1 % rows with 1-3
+    features shifted 4-8 sigma), fitted on the first half and scoring the second, seed 0, two ways
+    (`anomaly train` then `anomaly score` with the saved model, times summed; `anomaly detect
+    --train`); and on every ../shared/data/tabular set in outlier mode (fit on all rows, score
+    all rows), ROC-AUC as the mean over the 5 seeds, time the fastest seed's.
 
 Times exclude CSV parsing on both sides: ours is the CLI's --stats fit_seconds + score_seconds,
 the peer's is wall time from arrays in memory. Each side runs --repeat times; the table shows the
@@ -22,7 +28,8 @@ Rolling peers score x[t] against the window of the 1024 samples before it (shift
 
 It needs Debian's python3-numpy and python3-pandas (scikit-learn's roc_auc_score is used if
 present, else an equivalent rank formula); without numpy or pandas it prints why and exits 0
-("SKIPPED"), so a CI job without them does not fail.
+("SKIPPED"), so a CI job without them does not fail. The IsolationForest part needs
+python3-sklearn and says SKIPPED without it.
 """
 
 import argparse
@@ -85,6 +92,12 @@ try:
     from sklearn.metrics import roc_auc_score
 except ImportError:
     roc_auc_score = None
+
+try:
+    import sklearn
+    from sklearn.ensemble import IsolationForest
+except ImportError:
+    sklearn = IsolationForest = None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -174,11 +187,11 @@ def pandas_rolling_iqr(x):
 # Workloads: integers (milli-units) so the CSV is short and parses to exactly the peer's values.
 
 
-def batch_workload(rows, features, seed):
+def batch_workload(rows, features, seed, planted_share=0.005):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((rows, features)) * 1000.0
     labels = np.zeros(rows, dtype=np.int64)
-    planted = rng.choice(rows, size=rows // 200, replace=False)  # 0.5 % anomalies
+    planted = rng.choice(rows, size=int(rows * planted_share), replace=False)  # 0.5 % by default
     for row in planted:
         columns = rng.choice(features, size=rng.integers(1, 4), replace=False)
         X[row, columns] += rng.choice([-1.0, 1.0], size=columns.size) * rng.uniform(4.0, 8.0) * 1000
@@ -334,6 +347,182 @@ def compare_tabular(cli, directory):
           "1/scale, numpy divides), so a few pairs of rows swap between tied and untied.")
 
 
+# ------------------------------------------------------------------------------------------------
+# IsolationForest vs scikit-learn
+
+IFOREST_SETTINGS = ["n_trees=100", "max_samples=256"]
+IFOREST_SEEDS = range(5)
+IFOREST_RATIO = "sklearn/ours (> 1: ours faster)"
+
+
+def sklearn_iforest(seed):
+    return IsolationForest(n_estimators=100, max_samples=256, n_jobs=1, random_state=seed)
+
+
+def run_sklearn_iforest(X_fit, X_score, seed, repeat):
+    """Best (fit, score_samples) seconds over `repeat` runs, by their sum, and the scores
+    (negated: scikit-learn's score_samples is higher for normal rows)."""
+    best, scores = (float("inf"), float("inf")), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        forest = sklearn_iforest(seed).fit(X_fit)
+        fitted = time.perf_counter()
+        scores = -forest.score_samples(X_score)
+        done = time.perf_counter()
+        if (fitted - start) + (done - fitted) < sum(best):
+            best = (fitted - start, done - fitted)
+    return best, scores
+
+
+def run_cli_json(command):
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {done.stderr.strip()}")
+    return parse_stats(done.stderr)
+
+
+def iforest_settings(seed):
+    settings = []
+    for setting in IFOREST_SETTINGS + [f"seed={seed}"]:
+        settings += ["--set", setting]
+    return settings
+
+
+def run_cli_split(cli, train_path, score_path, model_path, seed, repeat):
+    """Fit on train_path, score score_path, two ways: `anomaly train` then `anomaly score` with the
+    saved model (train calls fit_score: it scores every training row for its --stats), and
+    `anomaly detect --train` in one process (fit: the trees, then at most 4096 training rows for
+    the threshold). For each, the best (fit_seconds, score_seconds) over `repeat` runs by their
+    sum, and the ROC-AUC reported on score_path."""
+    train = ([cli, "train", "--algorithm", "iforest", "--stats", "--model", model_path]
+             + iforest_settings(seed) + [train_path])
+    score = [cli, "score", "--model", model_path, "--stats", "--output", os.devnull, score_path]
+    detect = ([cli, "detect", "--algorithm", "iforest", "--stats", "--output", os.devnull,
+               "--train", train_path] + iforest_settings(seed) + [score_path])
+    results = {}
+    ways = (("anomaly train + anomaly score", [train, score]),
+            ("anomaly detect --train", [detect]))
+    for name, commands in ways:
+        best, auc = (float("inf"), float("inf")), float("nan")
+        for _ in range(repeat):
+            runs = [run_cli_json(command) for command in commands]
+            fit, scored = runs[0]["fit_seconds"], runs[-1]["score_seconds"]
+            if fit + scored < sum(best):
+                best = (fit, scored)
+            auc = runs[-1].get("roc_auc", float("nan"))
+        results[name] = (best, auc)
+    os.remove(model_path)
+    return results
+
+
+def fmt_ratio(peer, ours):
+    return f"{peer / ours:.2f}" if ours > 0 and peer == peer else "n/a"
+
+
+def compare_iforest_synthetic(cli, workdir, shapes, repeat):
+    """Fit on the first half of each synthetic set, score the second half, seed 0."""
+    print("\n## IsolationForest vs scikit-learn: synthetic data, fit on the first half, score the "
+          "second\n")
+    print("100 trees, max_samples 256, seed 0, one thread; best of "
+          f"{repeat} by fit + score. Ours, CSV parsing excluded, two ways: `anomaly train` "
+          "fit_seconds (train runs fit_score: it scores every training row, for its --stats) + "
+          "`anomaly score` score_seconds with the saved model; and `anomaly detect --train` "
+          "fit_seconds + score_seconds in one process (fit: the trees, then at most 4096 training "
+          "rows for the threshold; the same model). scikit-learn: wall time of fit and "
+          "score_samples from float64 arrays in memory (its fit scores no training rows when "
+          "contamination='auto'), measured once per workload and shown on both rows.\n")
+    print(f"| workload | mode | ours fit / score (s) | sklearn fit / score (s) | ours (s) "
+          f"| sklearn (s) | {IFOREST_RATIO} | ROC-AUC ours | ROC-AUC sklearn |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for seed, (rows, features) in enumerate(shapes, start=3):
+        X, labels = batch_workload(rows, features, seed=seed, planted_share=0.01)
+        half = rows // 2
+        train_path = os.path.join(workdir, f"iforest_{rows}x{features}_train.csv")
+        score_path = os.path.join(workdir, f"iforest_{rows}x{features}_score.csv")
+        write_csv(train_path, X[:half], labels[:half])
+        write_csv(score_path, X[half:], labels[half:])
+        ours_runs = run_cli_split(cli, train_path, score_path,
+                                  os.path.join(workdir, "iforest.model"), 0, repeat)
+        (peer_fit, peer_score), scores = run_sklearn_iforest(X[:half], X[half:], 0, repeat)
+        peer, auc_peer = peer_fit + peer_score, roc_auc(labels[half:], scores)
+        workload = f"iforest, {rows:.0e} x {features}"
+        for way, ((ours_fit, ours_score), auc_ours) in ours_runs.items():
+            ours = ours_fit + ours_score
+            print(f"  {workload}, {way}: ours {fmt_seconds(ours)} s, sklearn {fmt_seconds(peer)} s",
+                  file=sys.stderr, flush=True)
+            print(f"| {workload} | split, `{way}`: fit {half} rows, score the other {half} | "
+                  f"{fmt_seconds(ours_fit)} / {fmt_seconds(ours_score)} | "
+                  f"{fmt_seconds(peer_fit)} / {fmt_seconds(peer_score)} | {fmt_seconds(ours)} | "
+                  f"{fmt_seconds(peer)} | {fmt_ratio(peer, ours)} | {fmt_auc(auc_ours)} | "
+                  f"{fmt_auc(auc_peer)} |", flush=True)
+        os.remove(train_path)
+        os.remove(score_path)
+
+
+def fmt_auc_spread(aucs):
+    aucs = np.asarray(aucs, dtype=np.float64)
+    if aucs.size == 0 or np.isnan(aucs).any():
+        return "n/a"
+    return f"{aucs.mean():.4f} ± {aucs.std():.4f}" if aucs.size > 1 else f"{aucs[0]:.4f}"
+
+
+def compare_iforest_tabular(cli, directory, seeds, max_rows):
+    """Outlier mode on every shared tabular set: ROC-AUC over `seeds`, the fastest run's time."""
+    if not os.path.isdir(directory):
+        print(f"\nIsolationForest on the shared tabular sets: SKIPPED ({directory} does not "
+              "exist).")
+        return
+    names = sorted(name for name in os.listdir(directory) if name.endswith(".csv"))
+    print("\n## IsolationForest vs scikit-learn: shared tabular sets "
+          f"({directory}), outlier mode\n")
+    print(f"Fit on all rows, score all rows; 100 trees, max_samples 256, one thread, seeds "
+          f"{', '.join(map(str, seeds))} on both sides. ROC-AUC: mean ± standard deviation over "
+          "the seeds. Times: the fastest of the seeds' runs; ours is the CLI's --stats "
+          "fit_seconds + score_seconds (`anomaly detect`, CSV parsing excluded), scikit-learn's "
+          "the wall time of fit + score_samples from float64 arrays in memory.\n")
+    print(f"| data set | rows x features | mode | ours (s) | sklearn (s) | {IFOREST_RATIO} "
+          "| ROC-AUC ours | ROC-AUC sklearn |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
+    for name in names:
+        path = os.path.join(directory, name)
+        frame = pd.read_csv(path)
+        labels = frame.pop("label").to_numpy()
+        X = frame.to_numpy(dtype=np.float64)
+        shape = f"{X.shape[0]} x {X.shape[1]}"
+        if max_rows is not None and X.shape[0] > max_rows:
+            print(f"| {name[:-4]} | {shape} | SKIPPED (--quick: over {max_rows} rows) "
+                  "| | | | | |", flush=True)
+            continue
+        ours_times, peer_times, ours_aucs, peer_aucs = [], [], [], []
+        for seed in seeds:
+            seconds, auc = run_cli(cli, "iforest", path, 1, IFOREST_SETTINGS + [f"seed={seed}"])
+            ours_times.append(seconds)
+            ours_aucs.append(auc)
+            (fit, score), scores = run_sklearn_iforest(X, X, seed, 1)
+            peer_times.append(fit + score)
+            peer_aucs.append(roc_auc(labels, scores))
+        ours, peer = min(ours_times), min(peer_times)
+        print(f"  iforest, {name[:-4]}: ours {fmt_seconds(ours)} s, sklearn {fmt_seconds(peer)} s",
+              file=sys.stderr, flush=True)
+        print(f"| {name[:-4]} | {shape} | outlier | {fmt_seconds(ours)} | {fmt_seconds(peer)} "
+              f"| {fmt_ratio(peer, ours)} | {fmt_auc_spread(ours_aucs)} "
+              f"| {fmt_auc_spread(peer_aucs)} |", flush=True)
+    print("\nThe two forests draw from different random generators, so equal seeds give different "
+          "trees: compare the means against the spread. scikit-learn grows and walks its trees in "
+          "float32; the CLI computes in double (--float: single precision).")
+
+
+def compare_iforest(cli, workdir, shared_data, quick, repeat):
+    if IsolationForest is None:
+        print("\nIsolationForest vs scikit-learn: SKIPPED (scikit-learn is missing; install "
+              "Debian's python3-sklearn).")
+        return
+    shapes = [(10_000, 8), (10_000, 32)] if quick else [(1_000_000, 8), (100_000, 32)]
+    compare_iforest_synthetic(cli, workdir, shapes, repeat)
+    compare_iforest_tabular(cli, shared_data, [0] if quick else list(IFOREST_SEEDS),
+                            10_000 if quick else None)
+
+
 def cmake_flags(cli):
     """Build type and flags from the CMakeCache.txt of the build tree holding the CLI, if any."""
     directory = os.path.dirname(os.path.abspath(cli))
@@ -367,10 +556,11 @@ def blas_description():
 
 
 def print_header(cli):
-    print("# anomaly vs numpy/pandas\n")
+    print("# anomaly vs numpy/pandas/scikit-learn\n")
     print(f"- CPU: {cpu_model()} ({os.cpu_count()} logical CPUs), {platform.platform()}")
     print(f"- Python {platform.python_version()} ({sys.executable}), numpy {np.__version__}, "
-          f"pandas {pd.__version__}")
+          f"pandas {pd.__version__}, scikit-learn "
+          f"{sklearn.__version__ if sklearn is not None else 'missing'}")
     print(f"- BLAS numpy uses: {blas_description()}")
     environment = ", ".join(f"{name}={os.environ[name]}" for name in PEER_ENVIRONMENT)
     print(f"- Environment (both sides): {environment}")
@@ -389,12 +579,13 @@ def main():
                         help="path of the anomaly program (or $ANOMALY_CLI)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per side; the best is shown")
     parser.add_argument("--quick", action="store_true",
-                        help="small sizes (10^5), for CI: checks the plumbing, not the speed")
+                        help="small sizes (10^5; IsolationForest 10^4 rows, one seed, tabular sets "
+                        "up to 10^4 rows), for CI: checks the plumbing, not the speed")
     parser.add_argument("--workdir", help="where the CSV files go (default: a temporary folder)")
     parser.add_argument("--shared-data", default=os.path.join(here, "..", "..", "..", "shared",
                                                               "data", "tabular"))
     parser.add_argument("--skip", action="append", default=[],
-                        choices=["batch", "rolling", "tabular"], help="leave a part out")
+                        choices=["batch", "rolling", "tabular", "iforest"], help="leave a part out")
     args = parser.parse_args()
     if not args.cli or not os.access(args.cli, os.X_OK):
         parser.error(f"the anomaly program was not found ({args.cli!r}); pass --cli PATH")
@@ -410,9 +601,13 @@ def main():
                 compare_rolling(table, args.cli, workdir, samples, args.repeat, ROLLING_PEERS)
             compare_rolling(table, args.cli, workdir, 100_000 if not args.quick else 20_000,
                             args.repeat, ROLLING_MAD_APPLY)
-    table.print()
-    if "tabular" not in args.skip:
-        compare_tabular(args.cli, os.path.normpath(args.shared_data))
+        if table.rows:
+            table.print()
+        if "tabular" not in args.skip:
+            compare_tabular(args.cli, os.path.normpath(args.shared_data))
+        if "iforest" not in args.skip:
+            compare_iforest(args.cli, workdir, os.path.normpath(args.shared_data), args.quick,
+                            args.repeat)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 #!/bin/sh
-# Builds the anomaly CLI (Release) and prints the anomaly vs numpy/pandas table.
+# Builds the anomaly CLI (Release) and prints the anomaly vs numpy/pandas/scikit-learn tables.
 #   bench/compare/run.sh [--build-dir DIR] [compare.py options, e.g. --quick --repeat 1]
-# Uses Debian's /usr/bin/python3 (python3-numpy, python3-pandas); compare.py says SKIPPED without them.
+# Uses Debian's /usr/bin/python3 (python3-numpy, python3-pandas; python3-sklearn for the
+# IsolationForest part); compare.py says SKIPPED without them.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
