@@ -53,16 +53,16 @@ struct GrowOptions {
   int extension_level = 0;  ///< 0: axis-parallel; k: splits on k + 1 features at once
 };
 
-/// The trees' sample: `rows` rows of `features.size()` columns, column-major, and the features
-/// of X they came from (ascending).
+/// A tree's sample, read in place: rows `rows` (repeated when drawn with replacement) and
+/// features `features` (ascending) of a column-major matrix at `data`, columns `stride` apart.
 template <class T>
 struct TreeSample {
-  std::vector<T> values;
+  const T* data = nullptr;
+  Index stride = 0;
+  std::vector<std::uint32_t> rows;
   std::vector<std::uint32_t> features;
-  Index rows = 0;
-  const T* column(std::size_t c) const noexcept {
-    return values.data() + c * static_cast<std::size_t>(rows);
-  }
+  /// Feature `c` of the sample, indexed by row of the matrix.
+  const T* column(std::size_t c) const noexcept { return data + features[c] * stride; }
 };
 
 /// A split value uniform in [low, high) (low < high), drawn in double with one rounding (fma) so
@@ -87,11 +87,9 @@ int grow_tree(const TreeSample<T>& sample, const GrowOptions& options, Index n_f
     int depth;
   };
   const auto columns = static_cast<std::uint32_t>(sample.features.size());
-  std::vector<std::uint32_t> order(static_cast<std::size_t>(sample.rows));
-  std::iota(order.begin(), order.end(), 0u);
+  std::vector<std::uint32_t> order = sample.rows;  // partitioned node by node
   std::vector<std::uint32_t> candidates(columns);
-  std::vector<double> projection(order.size());
-  std::vector<Pending> pending{{0, 0, sample.rows, 0}};
+  std::vector<Pending> pending{{0, 0, static_cast<Index>(order.size()), 0}};
   nodes.assign(1, {});
   int deepest = 0;
   const auto make_leaf = [&](const Pending& at) {
@@ -158,17 +156,15 @@ int grow_tree(const TreeSample<T>& sample, const GrowOptions& options, Index n_f
         offset = std::fma(static_cast<double>(point), static_cast<double>(component), offset);
       }
       const T stored = static_cast<T>(offset);
-      for (const std::uint32_t r : rows) {
+      middle = std::partition(rows.begin(), rows.end(), [&](std::uint32_t r) {
         double sum = 0.0;
         for (std::uint32_t k = 0; k < active; ++k) {
           const std::uint32_t c = candidates[k];
           sum = std::fma(static_cast<double>(sample.column(c)[r]),
                          static_cast<double>(normals[row + sample.features[c]]), sum);
         }
-        projection[r] = sum;
-      }
-      middle = std::partition(rows.begin(), rows.end(),
-                              [&](std::uint32_t r) { return projection[r] <= stored; });
+        return sum <= stored;
+      });
       split = {stored, 0, static_cast<std::uint32_t>(row / static_cast<std::size_t>(n_features))};
     }
     split.left = static_cast<std::uint32_t>(nodes.size());

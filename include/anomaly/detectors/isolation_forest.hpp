@@ -64,6 +64,9 @@ std::optional<Error> check(const IsolationForestParams& params,
   return std::nullopt;
 }
 
+template <Scalar T>
+class IsolationForest;
+
 /// Fitted IsolationForest: flat trees, one after another. Score s(x) = 2^(-E[h(x)] / c(psi)),
 /// in (0, 1], higher = more anomalous. Immutable; score() and score_one() are safe from many
 /// threads at once.
@@ -121,10 +124,13 @@ struct IsolationForestModel {
   static IsolationForestModel read(ByteReader& reader);
 
  private:
+  friend class IsolationForest<T>;
+
   T to_score(double path_sum) const noexcept {
     const double mean = path_sum / static_cast<double>(n_trees());
-    return static_cast<T>(std::exp2(-mean / detail::average_path_length(sample_size)));
+    return static_cast<T>(std::exp2(-mean / path_normalizer_));
   }
+  double path_normalizer_ = 0;  // c(sample_size), set by fit and read: it is a 255-term sum
   bool consistent() const;
 };
 
@@ -258,6 +264,7 @@ IsolationForestModel<T> IsolationForest<T>::grow(const MatrixRef<T>& X) const {
   IsolationForestModel<T> model;
   model.features = d;
   model.sample_size = std::min(params.max_samples, n);
+  model.path_normalizer_ = detail::average_path_length(model.sample_size);
   model.extension_level = params.extension_level;
   if (params.extension_level > 0) model.normals.assign(static_cast<std::size_t>(d), T(0));
   detail::GrowOptions options;
@@ -274,8 +281,9 @@ IsolationForestModel<T> IsolationForest<T>::grow(const MatrixRef<T>& X) const {
   const auto psi = static_cast<std::size_t>(model.sample_size);
   const auto seen = static_cast<std::size_t>(detail::features_per_tree(params.max_features, d));
   detail::TreeSample<T> sample;
-  sample.rows = model.sample_size;
-  std::vector<std::uint32_t> chosen(psi);
+  sample.data = X.data();
+  sample.stride = X.outerStride();
+  sample.rows.resize(static_cast<std::size_t>(model.sample_size));
   std::vector<detail::IsolationNode<T>> tree;
   for (Index t = 0; t < params.n_trees; ++t) {
     Random tree_random = random.split(static_cast<std::uint64_t>(t));
@@ -289,16 +297,10 @@ IsolationForestModel<T> IsolationForest<T>::grow(const MatrixRef<T>& X) const {
     std::sort(sample.features.begin(), sample.features.end());
     for (std::size_t i = 0; i < psi; ++i) {
       if (params.bootstrap) {
-        chosen[i] = static_cast<std::uint32_t>(uniform_index(tree_random, row_pool.size()));
+        sample.rows[i] = static_cast<std::uint32_t>(uniform_index(tree_random, row_pool.size()));
       } else {
         std::swap(row_pool[i], row_pool[i + uniform_index(tree_random, row_pool.size() - i)]);
-        chosen[i] = row_pool[i];
-      }
-    }
-    sample.values.resize(seen * psi);
-    for (std::size_t c = 0; c < seen; ++c) {
-      for (std::size_t i = 0; i < psi; ++i) {
-        sample.values[c * psi + i] = X(chosen[i], sample.features[c]);
+        sample.rows[i] = row_pool[i];
       }
     }
     const int depth =
@@ -371,6 +373,7 @@ IsolationForestModel<T> IsolationForestModel<T>::read(ByteReader& reader) {
   for (T& value : model.normals) value = reader.read<T>("normal vector");
   model.threshold = reader.read<T>("threshold");
   model.training_summary = ScoreSummary<T>::read(reader);
+  model.path_normalizer_ = detail::average_path_length(model.sample_size);
   if (!reader.error() && !model.consistent()) {
     reader.fail("inconsistent isolation trees before byte %zu", reader.offset());
   }
@@ -401,7 +404,7 @@ bool IsolationForestModel<T>::consistent() const {
   }
   const std::size_t normal_rows = normals.size() / width;
   const auto leaf_index = static_cast<std::uint32_t>(extended ? 0 : features);
-  const double longest_leaf = detail::average_path_length(sample_size) * (1 + 1e-6) + 1e-6;
+  const double longest_leaf = path_normalizer_ * (1 + 1e-6) + 1e-6;
   constexpr std::uint8_t unseen = 0xff;
   std::vector<std::uint8_t> depth;  // of each node of the tree, from its parent's
   for (std::size_t t = 0; t < tree_start.size(); ++t) {
