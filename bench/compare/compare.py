@@ -323,6 +323,13 @@ ROLLING_PEERS = [
 ROLLING_MAD_APPLY = [("rolling_mad", "pandas rolling apply(MAD, raw=True)", pandas_rolling_mad_apply)]
 
 
+def read_tabular(path):
+    """Features (float64) and labels of a shared tabular set: its last column is `label`."""
+    frame = pd.read_csv(path)
+    labels = frame.pop("label").to_numpy()
+    return frame.to_numpy(dtype=np.float64), labels
+
+
 def compare_tabular(cli, directory):
     """ROC-AUC of the CLI vs numpy's same formula on every shared tabular set."""
     if not os.path.isdir(directory):
@@ -334,9 +341,7 @@ def compare_tabular(cli, directory):
     print("|---|---:|---|---:|---:|---:|")
     for name in names:
         path = os.path.join(directory, name)
-        frame = pd.read_csv(path)
-        labels = frame.pop("label").to_numpy()
-        X = frame.to_numpy(dtype=np.float64)
+        X, labels = read_tabular(path)
         for algorithm, function in NUMPY_BATCH.items():
             _, auc_ours = run_cli(cli, algorithm, path, 1)
             auc_numpy = roc_auc(labels, function(X))
@@ -485,9 +490,7 @@ def compare_iforest_tabular(cli, directory, seeds, max_rows):
     print("|---|---:|---|---:|---:|---:|---:|---:|")
     for name in names:
         path = os.path.join(directory, name)
-        frame = pd.read_csv(path)
-        labels = frame.pop("label").to_numpy()
-        X = frame.to_numpy(dtype=np.float64)
+        X, labels = read_tabular(path)
         shape = f"{X.shape[0]} x {X.shape[1]}"
         if max_rows is not None and X.shape[0] > max_rows:
             print(f"| {name[:-4]} | {shape} | SKIPPED (--quick: over {max_rows} rows) "

@@ -16,6 +16,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "gaussian.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -24,15 +26,12 @@ namespace {
 
 using anomaly::Index;
 
-/// rows x cols of standard normal draws, the same for every run, with a far outlier every 128
+/// Seeded standard normal rows x cols (bench/support/gaussian.hpp) with a far outlier every 128
 /// rows (from row 64): 1 to 3 of its features moved 6 to 10 standard deviations away.
 template <class T>
 anomaly::Matrix<T> gaussian_with_outliers(Index rows, Index cols) {
-  anomaly::Random random(20240602);
-  anomaly::Matrix<T> X(rows, cols);
-  for (Index j = 0; j < cols; ++j) {
-    for (Index i = 0; i < rows; ++i) X(i, j) = static_cast<T>(anomaly::normal(random));
-  }
+  anomaly::Matrix<T> X = anomaly::bench::gaussian<T>(rows, cols);
+  anomaly::Random random(20240603);
   for (Index i = 64; i < rows; i += 128) {
     const auto moved = 1 + anomaly::uniform_index(random, 3);
     for (std::uint64_t k = 0; k < moved; ++k) {

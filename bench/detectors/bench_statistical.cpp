@@ -7,20 +7,13 @@
 
 #include <benchmark/benchmark.h>
 
+#include "gaussian.hpp"
+
 namespace {
 
 using anomaly::Index;
 
-/// A rows x cols matrix of standard normal draws, the same for every run.
-template <class T>
-anomaly::Matrix<T> gaussian(Index rows, Index cols) {
-  anomaly::Random random(20240602);
-  anomaly::Matrix<T> X(rows, cols);
-  for (Index j = 0; j < cols; ++j) {
-    for (Index i = 0; i < rows; ++i) X(i, j) = static_cast<T>(anomaly::normal(random));
-  }
-  return X;
-}
+using anomaly::bench::gaussian;
 
 /// Times Detector::fit on rows x features (range 0 x range 1).
 template <class Detector>
