@@ -1,6 +1,6 @@
-// libFuzzer harness for load(): raw bytes, and payloads wrapped in a valid header and checksum so
-// that the fuzzer reaches each model's reader. Any crash, sanitizer report or non-finite score of a
-// model that loaded is a bug.
+// libFuzzer harness for load(): raw bytes, payloads wrapped in a valid header and checksum so
+// that the fuzzer reaches each model's reader, and real forests with fuzzed bytes over them. Any
+// crash, sanitizer report or non-finite score of a model that loaded is a bug.
 #include <anomaly/anomaly.hpp>
 
 #include <cstdint>
@@ -33,6 +33,7 @@ void exercise(std::span<const std::byte> bytes) {
   M model;
   if (anomaly::try_load(bytes, model)) return;
   using T = typename M::Scalar;
+  if (model.n_features() > 4096) return;  // valid, but too wide to allocate a test row for
   const anomaly::Matrix<T> X = anomaly::Matrix<T>::Ones(3, model.n_features());
   const auto scores = model.score(X);
   if (!scores.allFinite()) std::abort();
@@ -48,6 +49,40 @@ void run(bool wrapped, const std::uint8_t* data, std::size_t size) {
   }
 }
 
+/// The payload of a small real forest (3 trees, axis-parallel or extended), with the fuzzer's
+/// bytes XORed over it from a position they choose, then wrapped with a valid checksum: random
+/// bytes alone would almost never get past the first counts of a forest's reader.
+template <class T>
+void run_mutated_forest(bool extended, const std::uint8_t* data, std::size_t size) {
+  static const auto payloads = [] {
+    anomaly::Random random(5);
+    anomaly::Matrix<T> X(40, 3);
+    for (anomaly::Index i = 0; i < X.rows(); ++i) {
+      for (anomaly::Index j = 0; j < X.cols(); ++j) X(i, j) = anomaly::normal<T>(random);
+    }
+    std::vector<std::vector<std::uint8_t>> result;
+    for (const int level : {0, 2}) {
+      const auto model =
+          anomaly::IsolationForest<T>({.n_trees = 3, .max_samples = 16, .extension_level = level})
+              .fit(X);
+      anomaly::ByteWriter writer;
+      model.write(writer);
+      std::vector<std::uint8_t> bytes(writer.buffer().size());
+      std::memcpy(bytes.data(), writer.buffer().data(), bytes.size());
+      result.push_back(std::move(bytes));
+    }
+    return result;
+  }();
+  std::vector<std::uint8_t> payload = payloads[extended ? 1 : 0];
+  if (size < 2) return;
+  const std::size_t start = (std::size_t{data[0]} << 8 | data[1]) % payload.size();
+  for (std::size_t i = 2; i < size && start + i - 2 < payload.size(); ++i) {
+    payload[start + i - 2] ^= data[i];
+  }
+  if (size > payload.size()) payload.resize(size % (2 * payload.size()));  // cut or pad
+  run<anomaly::IsolationForestModel<T>>(true, payload.data(), payload.size());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -56,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool wrapped = (selector & 0x80u) == 0;
   ++data;
   --size;
-  switch (selector % 6) {
+  switch (selector % 12) {
     case 0:
       run<anomaly::ZScoreModel<double>>(wrapped, data, size);
       break;
@@ -72,8 +107,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 4:
       run<anomaly::InterquartileRangeModel<double>>(wrapped, data, size);
       break;
-    default:
+    case 5:
       run<anomaly::InterquartileRangeModel<float>>(wrapped, data, size);
+      break;
+    case 6:
+      run<anomaly::IsolationForestModel<double>>(wrapped, data, size);
+      break;
+    case 7:
+      run<anomaly::IsolationForestModel<float>>(wrapped, data, size);
+      break;
+    case 8:
+    case 9:
+      run_mutated_forest<double>(selector % 12 == 9, data, size);
+      break;
+    default:
+      run_mutated_forest<float>(selector % 12 == 11, data, size);
       break;
   }
   return 0;
