@@ -6,7 +6,11 @@
 #include <anomaly/core/detector_base.hpp>
 #include <anomaly/detail/isolation_tree.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <limits>
+#include <numeric>
 #include <vector>
 
 namespace anomaly {
@@ -54,6 +58,11 @@ std::optional<Error> check(const IsolationForestParams& params,
                            const Eigen::DenseBase<Derived>& X) {
   if (auto error = check(params)) return error;
   if (auto error = check_training_data(X, 2)) return error;
+  if (X.rows() > Index{std::numeric_limits<std::uint32_t>::max()}) {
+    return Error::make(ErrorCode::invalid_parameter,
+                       "X has %ld rows: at most 2^32 - 1 can be fitted",
+                       static_cast<long>(X.rows()));
+  }
   const Index seen = detail::features_per_tree(params.max_features, X.cols());
   if (params.extension_level > seen - 1) {
     return Error::make(ErrorCode::invalid_parameter,
@@ -117,14 +126,14 @@ struct IsolationForestModel {
     return to_score(sum);
   }
 
-  /// Scores of X, which has the right shape and is finite.
-  Vector<T> score_rows(const MatrixRef<T>& X) const;
-
   void write(ByteWriter& writer) const;
   static IsolationForestModel read(ByteReader& reader);
 
  private:
   friend class IsolationForest<T>;
+
+  /// Scores of X, which has the right shape and is finite.
+  Vector<T> score_rows(const MatrixRef<T>& X) const;
 
   T to_score(double path_sum) const noexcept {
     const double mean = path_sum / static_cast<double>(n_trees());
