@@ -396,7 +396,7 @@ def iforest_settings(seed):
 def run_cli_split(cli, train_path, score_path, model_path, seed, repeat):
     """Fit on train_path, score score_path, two ways: `anomaly train` then `anomaly score` with the
     saved model (train calls fit_score: it scores every training row for its --stats), and
-    `anomaly detect --train` in one process (fit: the trees, then at most 4096 training rows for
+    `anomaly detect --train` in one process (fit: the trees, then at most 2048 training rows for
     the threshold). For each, the best (fit_seconds, score_seconds) over `repeat` runs by their
     sum, and the ROC-AUC reported on score_path."""
     train = ([cli, "train", "--algorithm", "iforest", "--stats", "--model", model_path]
@@ -432,7 +432,7 @@ def compare_iforest_synthetic(cli, workdir, shapes, repeat):
           f"{repeat} by fit + score. Ours, CSV parsing excluded, two ways: `anomaly train` "
           "fit_seconds (train runs fit_score: it scores every training row, for its --stats) + "
           "`anomaly score` score_seconds with the saved model; and `anomaly detect --train` "
-          "fit_seconds + score_seconds in one process (fit: the trees, then at most 4096 training "
+          "fit_seconds + score_seconds in one process (fit: the trees, then at most 2048 training "
           "rows for the threshold; the same model). scikit-learn: wall time of fit and "
           "score_samples from float64 arrays in memory (its fit scores no training rows when "
           "contamination='auto'), measured once per workload and shown on both rows.\n")

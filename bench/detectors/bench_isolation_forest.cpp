@@ -3,13 +3,13 @@
 // scored rows for score. Counters: bytes_per_node = sizeof(IsolationForestModel<T>::Node), nodes
 // (all trees), model_KiB (nodes, normal vectors and tree tables).
 //
-// fit() grows the trees, then scores min(rows, IsolationForest<T>::summary_rows = 4096) training
+// fit() grows the trees, then scores min(rows, IsolationForest<T>::summary_rows = 2048) training
 // rows (a stratified sample beyond that) for the threshold and the training-score summary;
 // fit_score() (outlier mode; the CLI's `train` and `detect` without --train) scores every row.
 // fit_breakdown times, in one iteration, fit() and then what the public API can redo of it:
 // model.score of as many rows as fit scores and ScoreSummary::of of those scores. What is left,
 // grow_ms = fit_ms - rescore_ms - summary_ms, estimates sampling and growing the trees, plus the
-// O(rows x features) check that X is finite and, on more than 4096 rows, gathering the sample.
+// O(rows x features) check that X is finite and, on more than 2048 rows, gathering the sample.
 #include <anomaly/core/random.hpp>
 #include <anomaly/core/score_summary.hpp>
 #include <anomaly/detectors/isolation_forest.hpp>
@@ -66,7 +66,7 @@ void model_counters(benchmark::State& state, const anomaly::IsolationForestModel
 }
 
 /// IsolationForest<T>::fit on rows (range 0) x features (range 1): grows the trees, then scores
-/// and summarizes min(rows, 4096) training rows. Items are training rows, though beyond 4096 most
+/// and summarizes min(rows, 2048) training rows. Items are training rows, though beyond 2048 most
 /// are only checked for finiteness.
 template <class T>
 void fit(benchmark::State& state) {
