@@ -1,7 +1,9 @@
 #pragma once
-// Umbrella: the core, every detector, the combinators, the streaming detectors and the metrics.
+// Umbrella: the core, every detector, the combinators, the streaming detectors, the metrics and
+// the nearest-neighbour index.
 #include <anomaly/combinators.hpp>
 #include <anomaly/core.hpp>
 #include <anomaly/detectors.hpp>
 #include <anomaly/metrics.hpp>
+#include <anomaly/neighbors.hpp>
 #include <anomaly/streaming.hpp>
