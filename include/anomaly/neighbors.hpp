@@ -1,0 +1,3 @@
+#pragma once
+// Umbrella of neighbors/.
+#include <anomaly/neighbors/kd_tree.hpp>
