@@ -55,6 +55,30 @@ std::pair<double, double> sorted_median_and_mad(std::vector<double> values) {
   return {m, median(values)};
 }
 
+/// A RollingMedianAbsoluteDeviation of window `w` beside the window itself, kept as a deque: its
+/// median and MAD are checked against sorting the deque.
+class MadBesideSorting {
+ public:
+  explicit MadBesideSorting(anomaly::Index w) : w_(w), mad_({.window = w, .min_samples = 1}) {}
+  anomaly::Index size() const { return static_cast<anomaly::Index>(window_.size()); }
+  void require_equal() {
+    const auto [median, deviation] =
+        sorted_median_and_mad(std::vector<double>(window_.begin(), window_.end()));
+    REQUIRE(mad_.median() == median);
+    REQUIRE(mad_.median_absolute_deviation() == deviation);
+  }
+  void push(double value) {
+    mad_.update(value);
+    window_.push_back(value);
+    if (size() > w_) window_.pop_front();
+  }
+
+ private:
+  anomaly::Index w_;
+  anomaly::RollingMedianAbsoluteDeviation<double> mad_;
+  std::deque<double> window_;
+};
+
 /// The last `rows` samples before t as a one-column matrix.
 template <class T>
 anomaly::Matrix<T> previous(const std::vector<T>& x, std::size_t t, std::size_t rows) {
@@ -157,22 +181,14 @@ TEST_CASE("The rolling MAD equals sorting the window, also when the median jumps
   anomaly::Random random(99);
   for (const anomaly::Index w :
        {anomaly::Index{2}, anomaly::Index{3}, anomaly::Index{64}, anomaly::Index{257}}) {
-    anomaly::RollingMedianAbsoluteDeviation<double> mad({.window = w, .min_samples = 1});
-    std::deque<double> window;
+    MadBesideSorting mad(w);
     for (int t = 0; t < 6000; ++t) {
       // Two far clusters in shifting proportions: the median crosses the gap back and forth.
       const bool high = anomaly::uniform_real(random) < 0.5 + 0.45 * std::sin(t / 40.0);
       double value = (high ? 1000.0 : 0.0) + std::round(anomaly::normal(random) * 3.0);
       if (t % 1000 > 900) value = 7.0;  // a constant run: MAD 0
-      if (!window.empty()) {
-        const auto [median, deviation] =
-            sorted_median_and_mad(std::vector<double>(window.begin(), window.end()));
-        REQUIRE(mad.median() == median);
-        REQUIRE(mad.median_absolute_deviation() == deviation);
-      }
-      mad.update(value);
-      window.push_back(value);
-      if (static_cast<anomaly::Index>(window.size()) > w) window.pop_front();
+      if (mad.size() > 0) mad.require_equal();
+      mad.push(value);
     }
   }
 }
@@ -183,19 +199,11 @@ TEST_CASE("The rolling MAD equals sorting the window when the median jumps every
   // every sample, and the nearest run is found afresh each time (a tree of height 2 at 2049).
   anomaly::Random random(5);
   for (const anomaly::Index w : {anomaly::Index{5}, anomaly::Index{2049}}) {
-    anomaly::RollingMedianAbsoluteDeviation<double> mad({.window = w, .min_samples = 1});
-    std::deque<double> window;
+    MadBesideSorting mad(w);
     for (int t = 0; t < 3 * static_cast<int>(w) + 500; ++t) {
       const double value = (t % 2 == 0 ? -500.0 : 500.0) + std::round(anomaly::normal(random) * 40);
-      if (static_cast<anomaly::Index>(window.size()) == w && t % 7 == 0) {
-        const auto [median, deviation] =
-            sorted_median_and_mad(std::vector<double>(window.begin(), window.end()));
-        REQUIRE(mad.median() == median);
-        REQUIRE(mad.median_absolute_deviation() == deviation);
-      }
-      mad.update(value);
-      window.push_back(value);
-      if (static_cast<anomaly::Index>(window.size()) > w) window.pop_front();
+      if (mad.size() == w && t % 7 == 0) mad.require_equal();
+      mad.push(value);
     }
   }
 }

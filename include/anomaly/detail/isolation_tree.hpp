@@ -47,6 +47,12 @@ struct IsolationNode {
 
 static_assert(sizeof(IsolationNode<double>) == 16 && sizeof(IsolationNode<float>) == 12);
 
+/// Where a row whose projection on `node` is `projection` goes next (a leaf keeps it).
+template <class T, class Projection>
+std::uint32_t next_node(const IsolationNode<T>& node, Projection projection) noexcept {
+  return node.left + (projection > node.value ? 1u : 0u);
+}
+
 /// What grow_tree needs besides the sample.
 struct GrowOptions {
   int max_depth = 8;        ///< the height limit, ceil(log2 sample size)
@@ -192,7 +198,7 @@ void add_path_lengths(const IsolationNode<T>* tree, int depth, const T* group,
   for (int level = 0; level < depth; ++level) {
     for (Index r = 0; r < walk_lanes; ++r) {
       const IsolationNode<T>& node = tree[at[r]];
-      at[r] = node.left + (group[node.index * walk_lanes + r] > node.value ? 1u : 0u);
+      at[r] = next_node(node, group[node.index * walk_lanes + r]);
     }
   }
   for (Index r = 0; r < walk_lanes; ++r) sums[r] += static_cast<double>(tree[at[r]].value);
@@ -219,7 +225,7 @@ double path_length(const IsolationNode<T>* tree, int depth, const Row& x, const 
   for (int step = 0; step < depth; ++step) {
     const IsolationNode<T>& node = tree[at];
     const double projection = project(x, normals + node.index * n_features, n_features);
-    at = node.left + (projection > static_cast<double>(node.value) ? 1u : 0u);
+    at = next_node(node, projection);
   }
   return static_cast<double>(tree[at].value);
 }
@@ -238,7 +244,7 @@ void add_extended_path_lengths(const IsolationNode<T>* tree, int depth, const T*
         const IsolationNode<T>& node = tree[at[r]];
         const double projection =
             project(group + r * n_features, normals + node.index * n_features, n_features);
-        at[r] = node.left + (projection > static_cast<double>(node.value) ? 1u : 0u);
+        at[r] = next_node(node, projection);
       }
     }
     for (Index r = 0; r < lanes; ++r) sums[first + r] += static_cast<double>(tree[at[r]].value);

@@ -114,9 +114,9 @@ struct IsolationForestModel {
       if (extension_level == 0) {
         std::uint32_t at = 0;
         for (int step = 0; step < depth; ++step) {
-          const Node& node = tree[at];
-          const bool right = node.index != features && x[node.index] > node.value;
-          at = node.left + (right ? 1u : 0u);
+          const Node& node = tree[at];  // leaves read -infinity, as score() gives them
+          at = detail::next_node(
+              node, node.index == features ? -std::numeric_limits<T>::infinity() : x[node.index]);
         }
         sum += static_cast<double>(tree[at].value);
       } else {
@@ -217,15 +217,7 @@ Vector<T> IsolationForestModel<T>::score_rows(const MatrixRef<T>& X) const {
 template <Scalar T>
 IsolationForestModel<T> IsolationForest<T>::fit(const MatrixRef<T>& X) const {
   IsolationForestModel<T> model = grow(X);
-  if (X.rows() <= summary_rows) {
-    summarize(model, model.score_rows(X));
-  } else {
-    const std::vector<Index> rows = summary_sample(X.rows());
-    Matrix<T> sample(static_cast<Index>(rows.size()), X.cols());
-    for (std::size_t i = 0; i < rows.size(); ++i)
-      sample.row(static_cast<Index>(i)) = X.row(rows[i]);
-    summarize(model, model.score_rows(sample));
-  }
+  summarize(model, model.score_rows(X(summary_sample(X.rows()), Eigen::all)));
   return model;
 }
 
@@ -233,23 +225,20 @@ template <Scalar T>
 FitScore<IsolationForestModel<T>> IsolationForest<T>::fit_score(const MatrixRef<T>& X) const {
   IsolationForestModel<T> model = grow(X);
   Vector<T> scores = model.score_rows(X);
-  if (X.rows() <= summary_rows) {
-    summarize(model, scores);
-  } else {
-    const std::vector<Index> rows = summary_sample(X.rows());
-    Vector<T> sample(static_cast<Index>(rows.size()));
-    for (std::size_t i = 0; i < rows.size(); ++i) sample[static_cast<Index>(i)] = scores[rows[i]];
-    summarize(model, sample);
-  }
+  summarize(model, scores(summary_sample(X.rows())));
   return {std::move(model), std::move(scores)};
 }
 
-/// summary_rows of n > summary_rows rows, ascending: one uniform in each of summary_rows equal
-/// strata, drawn with the seed (independently of the trees).
+/// The rows the summary comes from, ascending: all n when n <= summary_rows, else one uniform in
+/// each of summary_rows equal strata, drawn with the seed (independently of the trees).
 template <Scalar T>
 std::vector<Index> IsolationForest<T>::summary_sample(Index n) const {
+  std::vector<Index> rows(static_cast<std::size_t>(std::min(n, summary_rows)));
+  if (n <= summary_rows) {
+    std::iota(rows.begin(), rows.end(), Index{0});
+    return rows;
+  }
   Random random = Random(this->params_.seed).split(~std::uint64_t{0});
-  std::vector<Index> rows(static_cast<std::size_t>(summary_rows));
   const double stratum = static_cast<double>(n) / static_cast<double>(summary_rows);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const double at = (static_cast<double>(i) + uniform_real(random)) * stratum;
