@@ -54,8 +54,8 @@ struct Contract<anomaly::IsolationForest<double>> {
             {.extension_level = 4},  // the test data has 4 features: 3 at most
             {.threshold = anomaly::Threshold::contamination(0.7)}};
   }
-  /// The same trees (split values are drawn in double, then rounded): only the scores' float
-  /// rounding differs, unless a row lies within a float ulp of a split.
+  /// The same trees (thresholds are computed in double, then rounded down to T): only the scores'
+  /// float rounding differs, unless a row lies within a float ulp of a split.
   static constexpr double float_tolerance = 1e-6;
   /// Trees cannot split equal rows: one leaf of psi rows, E[h] = c(psi), s = 2^-1.
   static constexpr double constant_data_score = 0.5;

@@ -1,6 +1,6 @@
-// IsolationForest: its quality against scikit-learn on three real data sets (mean ROC-AUC over
-// seeds, from tests/reference/make_isolation_forest_reference.py), the normalizing constant c(n),
-// edge cases of fitting, the extended forest, and load() rejecting inconsistent trees.
+// IsolationForest: its quality against scikit-learn on three real data sets (ROC-AUC per seed and
+// over seeds, from tests/reference/make_isolation_forest_reference.py), the normalizing constant
+// c(n), edge cases of fitting, the extended forest, and load() rejecting inconsistent trees.
 #include <anomaly/core/random.hpp>
 #include <anomaly/core/serialize.hpp>
 #include <anomaly/detectors.hpp>
@@ -49,37 +49,55 @@ LabelledSet read_labelled(const std::string& path, Eigen::Index rows, Eigen::Ind
   return set;
 }
 
-/// scikit-learn's mean ROC-AUC over seeds 0..4 for the set `name`.
-double sklearn_mean_auc(const std::string& name) {
+/// scikit-learn's ROC-AUC for seeds 0..4 on the set `name`.
+std::vector<double> sklearn_aucs(const std::string& name) {
   const auto table =
       anomaly::testing::read_csv_table(test_data_dir + "/isolation_forest_reference.csv");
   const auto found = std::find(table.row_names.begin(), table.row_names.end(), name);
   REQUIRE(found != table.row_names.end());
-  return table["auc_mean"][found - table.row_names.begin()];
+  std::vector<double> aucs;
+  for (int seed = 0; seed < 5; ++seed) {
+    aucs.push_back(table["auc_seed" + std::to_string(seed)][found - table.row_names.begin()]);
+  }
+  return aucs;
 }
 
-/// Our mean ROC-AUC over seeds 0..4, fitted and scored on all rows.
+/// Our ROC-AUC for seeds 0..4, fitted and scored on all rows.
 template <class T>
-double our_mean_auc(const LabelledSet& set) {
+std::vector<double> our_aucs(const LabelledSet& set) {
   const anomaly::Matrix<T> X = set.X.cast<T>();
-  double sum = 0.0;
+  std::vector<double> aucs;
   for (std::uint64_t seed = 0; seed < 5; ++seed) {
     const auto fitted = anomaly::fit_score(anomaly::IsolationForest<T>({.seed = seed}), X);
-    sum += anomaly::roc_auc(fitted.scores, set.labels);
+    aucs.push_back(anomaly::roc_auc(fitted.scores, set.labels));
   }
-  return sum / 5.0;
+  return aucs;
 }
 
+double mean(const std::vector<double>& values) {
+  double sum = 0.0;
+  for (const double value : values) sum += value;
+  return sum / static_cast<double>(values.size());
+}
+
+/// The same seed grows scikit-learn's trees, so each seed's ROC-AUC is close to its, not only the
+/// mean; what remains comes from scikit-learn's approximate c(n) and its float32 data.
 void check_against_sklearn(const std::string& name, const std::string& path, Eigen::Index rows,
                            Eigen::Index features) {
   const auto set = read_labelled(path, rows, features);
-  const double reference = sklearn_mean_auc(name);
-  const double ours = our_mean_auc<double>(set);
-  const double ours_float = our_mean_auc<float>(set);
-  INFO(name << ": scikit-learn " << reference << ", ours " << ours << " (double), " << ours_float
-            << " (float)");
-  CHECK_THAT(ours, WithinAbs(reference, 0.01));
-  CHECK_THAT(ours_float, WithinAbs(reference, 0.01));
+  const auto reference = sklearn_aucs(name);
+  const auto ours = our_aucs<double>(set);
+  const auto ours_float = our_aucs<float>(set);
+  for (std::size_t seed = 0; seed < reference.size(); ++seed) {
+    INFO(name << ", seed " << seed << ": scikit-learn " << reference[seed] << ", ours "
+              << ours[seed] << " (double), " << ours_float[seed] << " (float)");
+    CHECK_THAT(ours[seed], WithinAbs(reference[seed], 0.005));
+    CHECK_THAT(ours_float[seed], WithinAbs(reference[seed], 0.005));
+  }
+  INFO(name << ": mean over 5 seeds, scikit-learn " << mean(reference) << ", ours " << mean(ours)
+            << " (double), " << mean(ours_float) << " (float)");
+  CHECK_THAT(mean(ours), WithinAbs(mean(reference), 0.003));
+  CHECK_THAT(mean(ours_float), WithinAbs(mean(reference), 0.003));
 }
 
 /// Rows of N(0, 1) features, seeded.

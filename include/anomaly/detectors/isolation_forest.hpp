@@ -265,44 +265,44 @@ IsolationForestModel<T> IsolationForest<T>::grow(const MatrixRef<T>& X) const {
   model.path_normalizer_ = detail::average_path_length(model.sample_size);
   model.extension_level = params.extension_level;
   if (params.extension_level > 0) model.normals.assign(static_cast<std::size_t>(d), T(0));
-  detail::GrowOptions options;
-  options.max_depth = 0;  // ceil(log2 psi), as the paper and scikit-learn
-  while ((Index{1} << options.max_depth) < model.sample_size) ++options.max_depth;
-  options.extension_level = params.extension_level;
+  int max_depth = 0;  // ceil(log2 psi), as the paper and scikit-learn
+  while ((Index{1} << max_depth) < model.sample_size) ++max_depth;
   const auto leaf_index = static_cast<std::uint32_t>(params.extension_level == 0 ? d : 0);
 
-  Random random(params.seed);
-  std::vector<std::uint32_t> row_pool(static_cast<std::size_t>(n));
-  std::iota(row_pool.begin(), row_pool.end(), 0u);
-  std::vector<std::uint32_t> feature_pool(static_cast<std::size_t>(d));
-  std::iota(feature_pool.begin(), feature_pool.end(), 0u);
-  const auto psi = static_cast<std::size_t>(model.sample_size);
-  const auto seen = static_cast<std::size_t>(detail::features_per_tree(params.max_features, d));
+  // Rows, features and axis-parallel splits are drawn as scikit-learn draws them for
+  // random_state = seed, so that both grow the same trees (docs/detectors/isolation_forest.md).
+  detail::ForestSeeds seeds(params.seed);
+  const auto rows = static_cast<std::uint32_t>(n);
+  const auto psi = static_cast<std::uint32_t>(model.sample_size);
+  const auto seen = static_cast<std::uint32_t>(detail::features_per_tree(params.max_features, d));
   detail::TreeSample<T> sample;
   sample.data = X.data();
   sample.stride = X.outerStride();
-  sample.rows.resize(static_cast<std::size_t>(model.sample_size));
+  std::vector<std::uint32_t> scratch;
   std::vector<detail::IsolationNode<T>> tree;
   for (Index t = 0; t < params.n_trees; ++t) {
-    Random tree_random = random.split(static_cast<std::uint64_t>(t));
-    // Its features and rows: partial Fisher-Yates shuffles of the pools (without replacement).
-    for (std::size_t k = 0; k < seen && seen < feature_pool.size(); ++k) {
-      std::swap(feature_pool[k],
-                feature_pool[k + uniform_index(tree_random, feature_pool.size() - k)]);
+    const detail::TreeSeeds seed = seeds.next();
+    detail::LegacyRandomState bagging(seed.bagging);
+    detail::sample_without_replacement(static_cast<std::uint32_t>(d), seen, bagging,
+                                       sample.features, scratch);
+    if (params.bootstrap) {  // a row drawn twice counts once, as its weight does there
+      sample.rows.resize(psi);
+      for (std::uint32_t& row : sample.rows) row = bagging.bounded(rows - 1);
+      std::sort(sample.rows.begin(), sample.rows.end());
+      sample.rows.erase(std::unique(sample.rows.begin(), sample.rows.end()), sample.rows.end());
+    } else {
+      detail::sample_without_replacement(rows, psi, bagging, sample.rows, scratch);
     }
-    sample.features.assign(feature_pool.begin(),
-                           feature_pool.begin() + static_cast<std::ptrdiff_t>(seen));
-    std::sort(sample.features.begin(), sample.features.end());
-    for (std::size_t i = 0; i < psi; ++i) {
-      if (params.bootstrap) {
-        sample.rows[i] = static_cast<std::uint32_t>(uniform_index(tree_random, row_pool.size()));
-      } else {
-        std::swap(row_pool[i], row_pool[i + uniform_index(tree_random, row_pool.size() - i)]);
-        sample.rows[i] = row_pool[i];
-      }
+    int depth = 0;
+    if (params.extension_level == 0) {
+      detail::AxisSplitter<T> splitter(sample, seed.splitter);
+      depth = detail::grow_tree(sample, max_depth, leaf_index, splitter, tree);
+    } else {
+      detail::ExtendedSplitter<T> splitter(sample, params.extension_level, d,
+                                           Random(params.seed).split(static_cast<std::uint64_t>(t)),
+                                           model.normals);
+      depth = detail::grow_tree(sample, max_depth, leaf_index, splitter, tree);
     }
-    const int depth =
-        detail::grow_tree(sample, options, d, leaf_index, tree_random, tree, model.normals);
     if (model.nodes.size() + tree.size() > std::numeric_limits<std::uint32_t>::max()) {
       raise(Error::make(ErrorCode::invalid_parameter,
                         "the forest would exceed 2^32 nodes: lower n_trees or max_samples"));
