@@ -92,6 +92,11 @@ class MersenneTwister {
   bool seeded_ = true;
 };
 
+/// The smallest 2^k - 1 >= max: the mask of NumPy's masked rejection.
+inline std::uint32_t covering_mask(std::uint32_t max) noexcept {
+  return max == 0 ? 0 : ~std::uint32_t{0} >> std::countl_zero(max);
+}
+
 /// NumPy's legacy RandomState, as far as scikit-learn's bagging uses it.
 class LegacyRandomState {
  public:
@@ -107,7 +112,7 @@ class LegacyRandomState {
 
   /// Uniform in [0, max] by masked rejection: randint(max + 1), and the draws of its shuffle.
   std::uint32_t bounded(std::uint32_t max) noexcept {
-    const std::uint32_t mask = mask_of(max);
+    const std::uint32_t mask = covering_mask(max);
     std::uint32_t value = 0;
     do {
       value = engine_() & mask;
@@ -118,15 +123,11 @@ class LegacyRandomState {
   /// RandomState(seed).randint(max + 1), seed < 2^32, without building the whole state when
   /// the first word is accepted.
   static std::uint32_t first_bounded(std::uint32_t seed, std::uint32_t max) noexcept {
-    const std::uint32_t value = MersenneTwister::first_word(seed) & mask_of(max);
+    const std::uint32_t value = MersenneTwister::first_word(seed) & covering_mask(max);
     return value <= max ? value : LegacyRandomState(seed).bounded(max);
   }
 
  private:
-  static std::uint32_t mask_of(std::uint32_t max) noexcept {  // the smallest 2^k - 1 >= max
-    for (int shift = 1; shift < 32; shift *= 2) max |= max >> shift;
-    return max;
-  }
   MersenneTwister engine_;
 };
 
@@ -146,7 +147,7 @@ inline void sample_without_replacement(std::uint32_t population, std::uint32_t c
     std::uint32_t* permutation = scratch.data();
     std::uint32_t* draws = permutation + population;
     for (std::uint32_t i = population - 1; i > 0;) {
-      const std::uint32_t mask = ~std::uint32_t{0} >> std::countl_zero(i);
+      const std::uint32_t mask = covering_mask(i);
       while (i > mask / 2) {
         const std::uint32_t value = random.word() & mask;
         draws[i] = value;
