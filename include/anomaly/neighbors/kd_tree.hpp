@@ -6,8 +6,11 @@
 #include <anomaly/core/validate.hpp>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <utility>
@@ -49,17 +52,6 @@ inline T add_square(T sum, T difference) noexcept {
 #endif
 }
 
-/// Sum of squared differences in T, feature 0 first: the one formula both search paths use, so
-/// they agree to the bit (no ||x||^2 + ||y||^2 - 2 x.y, which cancels and breaks ties).
-template <class T>
-inline T squared_distance(const T* a, const T* b, Index d) noexcept {
-  T sum = 0;
-  for (Index j = 0; j < d; ++j) {
-    sum = add_square(sum, a[j] - b[j]);
-  }
-  return sum;
-}
-
 /// One neighbour candidate; candidates order by squared distance, then by the smaller row index,
 /// so ties never depend on the order in which rows are visited.
 template <class T>
@@ -82,6 +74,8 @@ class CandidateHeap {
   }
   bool full() const noexcept { return items_.size() == k_; }
   const Candidate<T>& worst() const noexcept { return items_.front(); }
+  /// No candidate farther than this can enter: the worst one's distance once full.
+  T bound() const noexcept { return full() ? items_.front().distance2 : infinity(); }
 
   void offer(T distance2, Index index) {
     const Candidate<T> candidate{distance2, index};
@@ -106,19 +100,142 @@ class CandidateHeap {
   }
 
  private:
+  static constexpr T infinity() noexcept { return std::numeric_limits<T>::infinity(); }
   std::size_t k_ = 0;
   std::vector<Candidate<T>> items_;
 };
+
+/// Queries searched together, so that one walk of the tree and one pass over each row serve them
+/// all: their coordinates (row-major), the row each leaves out (-1: none), where each answer goes,
+/// and each one's best candidates.
+template <class T>
+struct QueryBatch {
+  Index count = 0;
+  Index d = 0;
+  std::vector<T> coordinates;
+  std::vector<Index> excluded;
+  std::vector<Index> output_rows;
+  std::vector<CandidateHeap<T>> heaps;
+
+  QueryBatch(Index capacity, Index features)
+      : d(features),
+        coordinates(to_size(capacity * features)),
+        excluded(to_size(capacity)),
+        output_rows(to_size(capacity)),
+        heaps(to_size(capacity)) {}
+
+  /// Starts an empty batch whose answers hold k neighbours.
+  void clear() noexcept { count = 0; }
+  /// Adds a query; returns where its d coordinates go.
+  T* add(Index exclude, Index output_row, Index k) {
+    const auto slot = to_size(count++);
+    excluded[slot] = exclude;
+    output_rows[slot] = output_row;
+    heaps[slot].reset(k);
+    return coordinates.data() + slot * to_size(d);
+  }
+  const T* query(Index i) const noexcept { return coordinates.data() + i * d; }
+  void write(Neighbors<T>& out) {
+    for (Index i = 0; i < count; ++i) heaps[to_size(i)].write(out, output_rows[to_size(i)]);
+  }
+};
+
+/// Scratch of a batch's walk down the tree, reused from batch to batch: its queries feature-major
+/// (one lane per query, so a node is tested against all of them in one vectorized loop), each
+/// lane's k-th candidate, and the stack of nodes still to visit with each lane's bound to them.
+template <class T>
+struct TreeWalk {
+  static constexpr Index lanes = 16;
+  using LaneMask = std::uint32_t;
+  using Bounds = std::array<T, lanes>;
+  struct Pending {
+    Index node;
+    Bounds bounds;
+  };
+  std::vector<T> coordinates;  ///< d x lanes
+  Bounds worst{};              ///< k-th candidate's squared distance; infinity until k are found
+  std::array<Index, lanes> worst_index{};
+  std::vector<Pending> stack;
+  LaneMask used = 0;  ///< lanes holding a query
+
+  /// Loads the batch's queries into lanes; its heaps are empty.
+  void load(const QueryBatch<T>& batch) {
+    coordinates.assign(to_size(batch.d * lanes), T{0});
+    for (Index i = 0; i < batch.count; ++i) {
+      for (Index j = 0; j < batch.d; ++j) coordinates[to_size(j * lanes + i)] = batch.query(i)[j];
+    }
+    worst.fill(std::numeric_limits<T>::infinity());
+    worst_index.fill(std::numeric_limits<Index>::max());
+    used = batch.count == lanes ? ~LaneMask{0} : (LaneMask{1} << batch.count) - 1;
+  }
+  /// Lane i's heap changed: its bound is the k-th candidate's, once it has k.
+  void refresh(const CandidateHeap<T>& heap, Index i) noexcept {
+    worst[to_size(i)] = heap.bound();
+    worst_index[to_size(i)] = heap.full() ? heap.worst().index : std::numeric_limits<Index>::max();
+  }
+};
+
+/// Rows stored and scanned together: a block holds scan_chunk rows feature by feature (each
+/// feature's values contiguous), so one scan reads one contiguous block and its distances stay
+/// in registers while the features go by.
+inline constexpr Index scan_chunk = 16;
+
+/// Squared distances from `query` to the scan_chunk rows of `block`.
+template <class T>
+void block_distances(const T* query, Index d, const T* block,
+                     std::array<T, to_size(scan_chunk)>& out) noexcept {
+  std::array<T, to_size(scan_chunk)> sums{};  // local, so that it stays in registers
+  for (Index j = 0; j < d; ++j) {
+    const T* values = block + j * scan_chunk;
+    const T q = query[j];
+    for (std::size_t p = 0; p < sums.size(); ++p) sums[p] = add_square(sums[p], q - values[p]);
+  }
+  out = sums;
+}
+
+/// Offers positions [begin, end) of the blocked rows `blocks` (row index row_of[position]) to
+/// query i of the batch. Each distance is summed in T from feature 0 up with add_square: the
+/// one formula of both search paths, so their bits agree (no ||x||^2 + ||y||^2 - 2 x.y, which
+/// cancels and breaks ties).
+template <class T>
+void scan_rows(QueryBatch<T>& batch, Index i, const T* blocks, Index begin, Index end,
+               const Index* row_of) {
+  const T* query = batch.query(i);
+  auto& heap = batch.heaps[to_size(i)];
+  const Index exclude = batch.excluded[to_size(i)];
+  T bound = heap.bound();
+  // Whole blocks, so the loop has a fixed trip count and vectorizes; the rows of a block
+  // outside [begin, end) (another leaf's, or padding) are computed and ignored.
+  for (Index first = begin - begin % scan_chunk; first < end; first += scan_chunk) {
+    std::array<T, to_size(scan_chunk)> distances2;
+    block_distances(query, batch.d, blocks + first * batch.d, distances2);
+    const auto low = to_size(std::max(begin, first) - first);
+    const auto high = to_size(std::min(end, first + scan_chunk) - first);
+    std::uint32_t near = 0;
+    for (std::size_t p = 0; p < distances2.size(); ++p) {
+      near |= static_cast<std::uint32_t>(p >= low && p < high && distances2[p] <= bound) << p;
+    }
+    for (; near != 0; near &= near - 1) {
+      const auto p = static_cast<std::size_t>(std::countr_zero(near));
+      if (distances2[p] > bound) continue;  // ties may still win by index: offer() decides
+      const Index row = row_of[to_size(first) + p];
+      if (row == exclude) continue;
+      heap.offer(distances2[p], row);
+      bound = heap.bound();
+    }
+  }
+}
 
 }  // namespace detail
 
 /// Exact k-nearest-neighbour index over the rows of a matrix (a copy is kept). A k-d tree with
 /// median splits on the widest dimension and a bounding box per node; above
 /// `max_tree_features` features (or at most `max_brute_force_rows` rows) it scans all rows in
-/// blocks instead, because a tree then visits nearly every leaf anyway. Both paths compute the
-/// same squared distances in T and break ties by the smaller row index, so results are
-/// bit-identical whichever path runs. Immutable after construction; queries are const and safe
-/// from many threads at once.
+/// blocks instead, because a tree then visits nearly every leaf anyway. Queries go in batches of
+/// near neighbours (a leaf's worth) that walk the tree together, pruned by the batch's bounding
+/// box. Both paths compute the same squared distances in T and break ties by the smaller row
+/// index, so results are bit-identical whichever path runs. Immutable after construction;
+/// queries are const and safe from many threads at once.
 template <Scalar T = double>
 class KdTree {
  public:
@@ -158,35 +275,49 @@ class KdTree {
     Index min_index;  ///< smallest row index below: prunes ties, which the smaller index wins
   };
 
-  /// Where query i of a batch starts (nullptr: indexed row `row`, read from columns_), which row
-  /// it must skip (-1: none) and its output row.
-  struct QuerySource {
-    const T* data;
-    Index exclude;
-    Index row;
-  };
+  /// Rows a brute-force pass keeps in cache (~64 KB) while a batch of queries passes over them.
+  Index scan_block() const noexcept {
+    return std::max<Index>(64, Index{65536} / (d_ * Index{sizeof(T)}));
+  }
+  /// Queries per batch: a leaf's worth for the tree, a cache-friendly block for brute force.
+  Index batch_capacity() const noexcept {
+    return use_tree_ ? detail::TreeWalk<T>::lanes : Index{32};
+  }
 
   KdTree(const MatrixRef<T>& X, Index leaf_size, detail::NeighborSearch search);
 
-  void build();
-  template <class SourceOf>
-  Neighbors<T> search_all(Index n_queries, Index k, SourceOf source_of) const;
-  void search_tree(const T* query, Index exclude, detail::CandidateHeap<T>& heap,
-                   std::vector<std::pair<T, Index>>& stack) const;
-  template <class SourceOf>
-  void search_brute_force(Index n_queries, Index k, SourceOf source_of, Neighbors<T>& out) const;
-  T box_distance2(const T* query, Index node) const noexcept;
-
-  const T* point(Index position) const noexcept { return points_.data() + position * d_; }
+  void build(const MatrixRef<T>& X);
+  /// Runs `fill(batch)` until it adds no query, answering each batch into `out`.
+  template <class Fill>
+  void search_batches(Neighbors<T>& out, Fill fill) const;
+  void search_tree(detail::QueryBatch<T>& batch, detail::TreeWalk<T>& walk) const;
+  /// Each lane's squared distance to node's box, into `bounds`.
+  void lane_bounds(const detail::TreeWalk<T>& walk, Index node,
+                   typename detail::TreeWalk<T>::Bounds& bounds) const noexcept;
+  /// The used lanes that node may still improve: those whose bound does not certainly put every
+  /// row in it behind the lane's k-th candidate (farther, or as far with a larger row index).
+  typename detail::TreeWalk<T>::LaneMask live_lanes(
+      const detail::TreeWalk<T>& walk, Index node,
+      const typename detail::TreeWalk<T>::Bounds& bounds) const noexcept;
+  void search_brute_force(detail::QueryBatch<T>& batch) const;
+  /// Squared distance from the centre of [lower, upper] to node's box: only orders visits.
+  T centre_distance2(const T* lower, const T* upper, Index node) const noexcept;
+  /// Copies indexed position p's coordinates to `to`.
+  void gather(Index position, T* to) const noexcept {
+    const T* block = blocks_.data() + (position - position % detail::scan_chunk) * d_;
+    for (Index j = 0; j < d_; ++j)
+      to[j] = block[j * detail::scan_chunk + position % detail::scan_chunk];
+  }
 
   Index n_ = 0;
   Index d_ = 0;
   Index leaf_size_ = 16;
   bool use_tree_ = true;
-  std::vector<T> points_;     ///< tree: n x d, row-major, in tree order
-  std::vector<T> columns_;    ///< brute force: d x n, feature-major, so one loop runs down rows
+  /// Rows by position, in blocks of scan_chunk (the last one padded with zeros): block b holds
+  /// positions [b * scan_chunk, (b + 1) * scan_chunk), feature after feature.
+  std::vector<T> blocks_;
   std::vector<Index> order_;  ///< order_[position] = row index in X
-  std::vector<Node> nodes_;   ///< breadth of the tree in one flat array; root at 0
+  std::vector<Node> nodes_;   ///< the tree in one flat array; root at 0
   std::vector<T> boxes_;      ///< per node: d lower bounds, then d upper bounds
   Index depth_ = 0;           ///< longest root-to-leaf path, to size the search stack
   T prune_slack_ = 0;         ///< relative slack that keeps box pruning safe under FMA contraction
@@ -233,22 +364,19 @@ KdTree<T>::KdTree(const MatrixRef<T>& X, Index leaf_size, detail::NeighborSearch
   prune_slack_ = static_cast<T>(4 * (d_ + 1)) * std::numeric_limits<T>::epsilon();
   order_.resize(detail::to_size(n_));
   std::iota(order_.begin(), order_.end(), Index{0});
-  if (!use_tree_) {
-    columns_.resize(detail::to_size(n_ * d_));
-    for (Index j = 0; j < d_; ++j) {
-      for (Index i = 0; i < n_; ++i) columns_[detail::to_size(j * n_ + i)] = X(i, j);
-    }
-    return;
+  if (use_tree_) build(X);
+  // Positions in order_'s order, feature-major: a leaf's rows are contiguous in every column.
+  const Index padded = (n_ + detail::scan_chunk - 1) / detail::scan_chunk * detail::scan_chunk;
+  blocks_.assign(detail::to_size(padded * d_), T{0});
+  for (Index p = 0; p < n_; ++p) {
+    T* block = blocks_.data() + (p - p % detail::scan_chunk) * d_;
+    for (Index j = 0; j < d_; ++j)
+      block[j * detail::scan_chunk + p % detail::scan_chunk] = X(order_[detail::to_size(p)], j);
   }
-  points_.resize(detail::to_size(n_ * d_));
-  for (Index i = 0; i < n_; ++i) {
-    for (Index j = 0; j < d_; ++j) points_[detail::to_size(i * d_ + j)] = X(i, j);
-  }
-  build();
 }
 
 template <Scalar T>
-void KdTree<T>::build() {
+void KdTree<T>::build(const MatrixRef<T>& X) {
   const auto d = detail::to_size(d_);
   nodes_.push_back({0, n_, 0, 0});
   // (node, depth): splits go by count, so depth <= ceil(log2(n / leaf_size)) + 1 even when all
@@ -268,10 +396,10 @@ void KdTree<T>::build() {
     for (Index p = begin; p < end; ++p) {
       const Index row = order_[detail::to_size(p)];
       min_index = std::min(min_index, row);
-      const T* x = point(row);  // order_ is still a permutation of the original rows here
       for (std::size_t j = 0; j < d; ++j) {
-        lower[j] = std::min(lower[j], x[j]);
-        upper[j] = std::max(upper[j], x[j]);
+        const T value = X(row, static_cast<Index>(j));
+        lower[j] = std::min(lower[j], value);
+        upper[j] = std::max(upper[j], value);
       }
     }
     nodes_[detail::to_size(id)].min_index = min_index;
@@ -285,11 +413,17 @@ void KdTree<T>::build() {
     for (std::size_t j = 1; j < d; ++j) {
       if (upper[j] - lower[j] > upper[widest] - lower[widest]) widest = j;
     }
-    const Index middle = begin + (end - begin) / 2;
+    // The middle, moved to the nearest block boundary when one lies inside: leaves then start
+    // on a block, and a scan reads no other leaf's rows.
+    Index middle = begin + (end - begin) / 2;
+    const Index aligned =
+        (middle + detail::scan_chunk / 2) / detail::scan_chunk * detail::scan_chunk;
+    if (aligned > begin && aligned < end) middle = aligned;
     // (value, row index) is a strict total order, so equal values still split, by index.
+    const auto feature = static_cast<Index>(widest);
     const auto by_value = [&](Index a, Index b) {
-      const T va = point(a)[widest];
-      const T vb = point(b)[widest];
+      const T va = X(a, feature);
+      const T vb = X(b, feature);
       return va < vb || (va == vb && a < b);
     };
     std::nth_element(order_.begin() + begin, order_.begin() + middle, order_.begin() + end,
@@ -301,155 +435,139 @@ void KdTree<T>::build() {
     pending.push_back({first_child + 1, depth + 1});
     pending.push_back({first_child, depth + 1});
   }
-  // Leaves read their rows contiguously: store the points in tree order.
-  std::vector<T> ordered(points_.size());
-  for (Index p = 0; p < n_; ++p) {
-    const T* x = point(order_[detail::to_size(p)]);
-    std::copy(x, x + d_, ordered.begin() + static_cast<std::ptrdiff_t>(p * d_));
-  }
-  points_ = std::move(ordered);
 }
 
 template <Scalar T>
-T KdTree<T>::box_distance2(const T* query, Index node) const noexcept {
+void KdTree<T>::lane_bounds(const detail::TreeWalk<T>& walk, Index node,
+                            typename detail::TreeWalk<T>::Bounds& bounds) const noexcept {
   const T* lower = boxes_.data() + node * 2 * d_;
   const T* upper = lower + d_;
+  // Eigen's arrays, because compilers vectorize its max() where they keep std::max scalar (SSE2).
+  using Lanes = Eigen::Array<T, detail::TreeWalk<T>::lanes, 1>;
+  Lanes sums = Lanes::Zero();
+  for (Index j = 0; j < d_; ++j) {
+    const Eigen::Map<const Lanes> q(walk.coordinates.data() + j * detail::TreeWalk<T>::lanes);
+    // The gap to the box is at most |x - q| for every x in it (at most one of the two is
+    // positive); summed as a row's distance is, up to the contraction that prune_slack_ covers.
+    const Lanes gap = (lower[j] - q).max(q - upper[j]).max(T{0});
+    sums += gap * gap;
+  }
+  Eigen::Map<Lanes>(bounds.data()) = sums;
+}
+
+template <Scalar T>
+typename detail::TreeWalk<T>::LaneMask KdTree<T>::live_lanes(
+    const detail::TreeWalk<T>& walk, Index node,
+    const typename detail::TreeWalk<T>::Bounds& bounds) const noexcept {
+  constexpr auto lanes = detail::to_size(detail::TreeWalk<T>::lanes);
+  const Index min_index = nodes_[detail::to_size(node)].min_index;
+  // Two passes, so that the comparisons vectorize and only the mask is built lane by lane.
+  std::array<std::uint8_t, lanes> behind;
+  for (std::size_t lane = 0; lane < lanes; ++lane) {
+    const T certain = bounds[lane] - bounds[lane] * prune_slack_;
+    behind[lane] = static_cast<std::uint8_t>(
+        (certain > walk.worst[lane]) |
+        ((certain >= walk.worst[lane]) & (min_index > walk.worst_index[lane])));
+  }
+  typename detail::TreeWalk<T>::LaneMask live = 0;
+  for (std::size_t lane = 0; lane < lanes; ++lane) {
+    live |= static_cast<typename detail::TreeWalk<T>::LaneMask>(behind[lane] ^ 1U) << lane;
+  }
+  return live & walk.used;
+}
+
+template <Scalar T>
+void KdTree<T>::search_tree(detail::QueryBatch<T>& batch, detail::TreeWalk<T>& walk) const {
+  using Walk = detail::TreeWalk<T>;
+  walk.load(batch);
+  walk.stack.clear();
+  walk.stack.push_back({Index{0}, typename Walk::Bounds{}});
+  typename Walk::Bounds left_bounds;
+  typename Walk::Bounds right_bounds;
+  while (!walk.stack.empty()) {
+    const typename Walk::Pending pending = walk.stack.back();
+    walk.stack.pop_back();
+    const typename Walk::LaneMask live = live_lanes(walk, pending.node, pending.bounds);
+    if (live == 0) continue;
+    const Node& node = nodes_[detail::to_size(pending.node)];
+    if (node.first_child == 0) {
+      for (auto lanes = live; lanes != 0; lanes &= lanes - 1) {
+        const auto i = static_cast<Index>(std::countr_zero(lanes));
+        detail::scan_rows(batch, i, blocks_.data(), node.begin, node.end, order_.data());
+        walk.refresh(batch.heaps[detail::to_size(i)], i);
+      }
+      continue;
+    }
+    // A child box lies inside its parent's, so a lane pruned here stays pruned below.
+    const Index left = node.first_child;
+    const Index right = left + 1;
+    lane_bounds(walk, left, left_bounds);
+    lane_bounds(walk, right, right_bounds);
+    const typename Walk::LaneMask left_live = live_lanes(walk, left, left_bounds);
+    const typename Walk::LaneMask right_live = live_lanes(walk, right, right_bounds);
+    // Nearer child (for the live lanes, in sum) last, so it is searched first.
+    T left_sum = 0;
+    T right_sum = 0;
+    for (auto lanes = live; lanes != 0; lanes &= lanes - 1) {
+      const auto lane = static_cast<std::size_t>(std::countr_zero(lanes));
+      left_sum += left_bounds[lane];
+      right_sum += right_bounds[lane];
+    }
+    const auto push = [&](Index child, typename Walk::LaneMask child_live,
+                          const typename Walk::Bounds& bounds) {
+      if (child_live != 0) walk.stack.push_back({child, bounds});
+    };
+    if (left_sum <= right_sum) {
+      push(right, right_live, right_bounds);
+      push(left, left_live, left_bounds);
+    } else {
+      push(left, left_live, left_bounds);
+      push(right, right_live, right_bounds);
+    }
+  }
+}
+
+template <Scalar T>
+T KdTree<T>::centre_distance2(const T* lower, const T* upper, Index node) const noexcept {
+  const T* node_lower = boxes_.data() + node * 2 * d_;
+  const T* node_upper = node_lower + d_;
   T sum = 0;
   for (Index j = 0; j < d_; ++j) {
-    // Same rounding as squared_distance: |lower - q| <= |x - q| for every x in the box.
-    T difference = 0;
-    if (query[j] < lower[j]) {
-      difference = lower[j] - query[j];
-    } else if (query[j] > upper[j]) {
-      difference = query[j] - upper[j];
-    }
-    sum = detail::add_square(sum, difference);
+    const T centre = (lower[j] + upper[j]) / 2;
+    const T difference = std::max({T{0}, node_lower[j] - centre, centre - node_upper[j]});
+    sum += difference * difference;
   }
   return sum;
 }
 
 template <Scalar T>
-void KdTree<T>::search_tree(const T* query, Index exclude, detail::CandidateHeap<T>& heap,
-                            std::vector<std::pair<T, Index>>& stack) const {
-  // A node can be skipped when every row in it is certainly behind the k-th candidate: farther,
-  // or as far with a larger row index.
-  const auto prunable = [&](T bound, Index node) {
-    if (!heap.full()) return false;
-    const T certain = bound - bound * prune_slack_;
-    const auto& worst = heap.worst();
-    return certain > worst.distance2 ||
-           (certain >= worst.distance2 && nodes_[detail::to_size(node)].min_index > worst.index);
-  };
-  stack.clear();
-  stack.push_back({T{0}, Index{0}});
-  while (!stack.empty()) {
-    const auto [bound, id] = stack.back();
-    stack.pop_back();
-    if (prunable(bound, id)) continue;
-    const Node& node = nodes_[detail::to_size(id)];
-    if (node.first_child == 0) {
-      for (Index p = node.begin; p < node.end; ++p) {
-        const Index row = order_[detail::to_size(p)];
-        if (row != exclude) heap.offer(detail::squared_distance(query, point(p), d_), row);
-      }
-      continue;
+void KdTree<T>::search_brute_force(detail::QueryBatch<T>& batch) const {
+  const Index block = scan_block();
+  for (Index begin = 0; begin < n_; begin += block) {
+    for (Index i = 0; i < batch.count; ++i) {
+      detail::scan_rows(batch, i, blocks_.data(), begin, std::min(begin + block, n_),
+                        order_.data());
     }
-    const Index left = node.first_child;
-    const Index right = left + 1;
-    const T left_bound = box_distance2(query, left);
-    const T right_bound = box_distance2(query, right);
-    // Nearer child last, so it is searched first; equal bounds: the smaller indices first.
-    const bool left_first =
-        left_bound < right_bound ||
-        (left_bound == right_bound &&
-         nodes_[detail::to_size(left)].min_index < nodes_[detail::to_size(right)].min_index);
-    if (left_first) {
-      if (!prunable(right_bound, right)) stack.push_back({right_bound, right});
-      stack.push_back({left_bound, left});
+  }
+}
+
+template <Scalar T>
+template <class Fill>
+void KdTree<T>::search_batches(Neighbors<T>& out, Fill fill) const {
+  detail::QueryBatch<T> batch(batch_capacity(), d_);
+  detail::TreeWalk<T> walk;
+  walk.stack.reserve(detail::to_size(depth_ + 2));
+  for (;;) {
+    batch.clear();
+    fill(batch);
+    if (batch.count == 0) return;
+    if (use_tree_) {
+      search_tree(batch, walk);
     } else {
-      if (!prunable(left_bound, left)) stack.push_back({left_bound, left});
-      stack.push_back({right_bound, right});
+      search_brute_force(batch);
     }
+    batch.write(out);
   }
-}
-
-template <Scalar T>
-template <class SourceOf>
-void KdTree<T>::search_brute_force(Index n_queries, Index k, SourceOf source_of,
-                                   Neighbors<T>& out) const {
-  // Blocks: a block of rows (~64 KB) stays in cache while a block of queries passes over it.
-  constexpr Index query_block = 32;
-  const Index row_block = std::max<Index>(64, Index{65536} / (d_ * Index{sizeof(T)}));
-  const auto d = detail::to_size(d_);
-  std::vector<detail::CandidateHeap<T>> heaps(detail::to_size(query_block));
-  std::vector<Index> rows(detail::to_size(query_block));
-  std::vector<Index> excludes(detail::to_size(query_block));
-  std::vector<T> queries(detail::to_size(query_block) * d);
-  std::vector<T> distances2(detail::to_size(row_block));
-  for (Index first = 0; first < n_queries; first += query_block) {
-    const Index count = std::min(query_block, n_queries - first);
-    for (Index i = 0; i < count; ++i) {
-      const auto slot = detail::to_size(i);
-      heaps[slot].reset(k);
-      const QuerySource source = source_of(first + i);
-      rows[slot] = source.row;
-      excludes[slot] = source.exclude;
-      for (std::size_t j = 0; j < d; ++j) {
-        queries[slot * d + j] =
-            source.data != nullptr
-                ? source.data[j]
-                : columns_[j * detail::to_size(n_) + detail::to_size(source.row)];
-      }
-    }
-    for (Index row_begin = 0; row_begin < n_; row_begin += row_block) {
-      const auto begin = detail::to_size(row_begin);
-      const auto width = detail::to_size(std::min(n_, row_begin + row_block) - row_begin);
-      for (Index i = 0; i < count; ++i) {
-        const T* query = queries.data() + detail::to_size(i) * d;
-        // Feature by feature down the rows: each sum still runs from feature 0 up, as in
-        // squared_distance, so the bits match the tree's; only now the loop vectorizes.
-        std::fill_n(distances2.begin(), width, T{0});
-        for (std::size_t j = 0; j < d; ++j) {
-          const T* column = columns_.data() + j * detail::to_size(n_) + begin;
-          const T q = query[j];
-          for (std::size_t p = 0; p < width; ++p) {
-            const T difference = q - column[p];
-            distances2[p] = detail::add_square(distances2[p], difference);
-          }
-        }
-        auto& heap = heaps[detail::to_size(i)];
-        const Index exclude = excludes[detail::to_size(i)];
-        for (std::size_t p = 0; p < width; ++p) {
-          const auto row = static_cast<Index>(begin + p);  // brute force keeps X's order
-          if (row != exclude) heap.offer(distances2[p], row);
-        }
-      }
-    }
-    for (Index i = 0; i < count; ++i)
-      heaps[detail::to_size(i)].write(out, rows[detail::to_size(i)]);
-  }
-}
-
-template <Scalar T>
-template <class SourceOf>
-Neighbors<T> KdTree<T>::search_all(Index n_queries, Index k, SourceOf source_of) const {
-  Neighbors<T> out;
-  out.indices.resize(n_queries, k);
-  out.distances.resize(n_queries, k);
-  if (!use_tree_) {
-    search_brute_force(n_queries, k, source_of, out);
-    return out;
-  }
-  detail::CandidateHeap<T> heap;
-  std::vector<std::pair<T, Index>> stack;
-  stack.reserve(detail::to_size(depth_ + 2));
-  for (Index i = 0; i < n_queries; ++i) {
-    const QuerySource source = source_of(i);
-    heap.reset(k);
-    search_tree(source.data, source.exclude, heap, stack);
-    heap.write(out, source.row);
-  }
-  return out;
 }
 
 template <Scalar T>
@@ -465,14 +583,45 @@ Neighbors<T> KdTree<T>::query(const MatrixRef<T>& Q, Index k) const {
                       "k must be between 1 and size() = %ld, the rows indexed (got %ld)",
                       static_cast<long>(n_), static_cast<long>(k)));
   }
-  // Each query row once in row-major order, so every distance reads contiguous memory.
-  std::vector<T> queries(detail::to_size(Q.rows() * d_));
-  for (Index i = 0; i < Q.rows(); ++i) {
-    for (Index j = 0; j < d_; ++j) queries[detail::to_size(i * d_ + j)] = Q(i, j);
+  Neighbors<T> out;
+  out.indices.resize(Q.rows(), k);
+  out.distances.resize(Q.rows(), k);
+  // Queries that fall in the same leaf go together: they walk nearly the same nodes.
+  std::vector<Index> sorted(detail::to_size(Q.rows()));
+  std::iota(sorted.begin(), sorted.end(), Index{0});
+  std::vector<Index> leaf_of(sorted.size(), 0);
+  std::vector<T> row(detail::to_size(d_));
+  if (use_tree_) {
+    for (Index i = 0; i < Q.rows(); ++i) {
+      for (Index j = 0; j < d_; ++j) row[detail::to_size(j)] = Q(i, j);
+      Index id = 0;
+      while (nodes_[detail::to_size(id)].first_child != 0) {
+        const Index left = nodes_[detail::to_size(id)].first_child;
+        id = centre_distance2(row.data(), row.data(), left) <=
+                     centre_distance2(row.data(), row.data(), left + 1)
+                 ? left
+                 : left + 1;
+      }
+      leaf_of[detail::to_size(i)] = id;
+    }
+    std::stable_sort(sorted.begin(), sorted.end(), [&](Index a, Index b) {
+      return leaf_of[detail::to_size(a)] < leaf_of[detail::to_size(b)];
+    });
   }
-  return search_all(Q.rows(), k, [&](Index i) {
-    return QuerySource{queries.data() + i * d_, Index{-1}, i};
+  std::size_t next = 0;
+  search_batches(out, [&](detail::QueryBatch<T>& batch) {
+    const Index capacity = batch_capacity();
+    while (next < sorted.size() && batch.count < capacity) {
+      const Index i = sorted[next];
+      if (batch.count > 0 &&
+          leaf_of[detail::to_size(i)] != leaf_of[detail::to_size(sorted[next - 1])])
+        break;
+      T* to = batch.add(Index{-1}, i, k);
+      for (Index j = 0; j < d_; ++j) to[j] = Q(i, j);
+      ++next;
+    }
   });
+  return out;
 }
 
 template <Scalar T>
@@ -483,11 +632,23 @@ Neighbors<T> KdTree<T>::query_self(Index k) const {
                       "row out of its own list (got %ld)",
                       static_cast<long>(n_ - 1), static_cast<long>(k)));
   }
-  // In tree order, consecutive queries are near each other and walk the same nodes.
-  return search_all(n_, k, [&](Index p) {
-    const T* data = use_tree_ ? point(p) : nullptr;  // brute force gathers it from columns_
-    return QuerySource{data, order_[detail::to_size(p)], order_[detail::to_size(p)]};
+  Neighbors<T> out;
+  out.indices.resize(n_, k);
+  out.distances.resize(n_, k);
+  // Consecutive positions are neighbours in tree order: one batch walks nearly one path.
+  std::vector<Index> batch_ends;
+  for (Index end = batch_capacity(); end - batch_capacity() < n_; end += batch_capacity())
+    batch_ends.push_back(std::min(end, n_));
+  std::size_t batch_index = 0;
+  Index next = 0;
+  search_batches(out, [&](detail::QueryBatch<T>& batch) {
+    if (batch_index == batch_ends.size()) return;
+    for (const Index end = batch_ends[batch_index++]; next < end; ++next) {
+      const Index row = order_[detail::to_size(next)];
+      gather(next, batch.add(row, row, k));
+    }
   });
+  return out;
 }
 
 }  // namespace anomaly
