@@ -2,5 +2,6 @@
 // Umbrella of detectors/.
 #include <anomaly/detectors/interquartile_range.hpp>
 #include <anomaly/detectors/isolation_forest.hpp>
+#include <anomaly/detectors/local_outlier_factor.hpp>
 #include <anomaly/detectors/modified_z_score.hpp>
 #include <anomaly/detectors/z_score.hpp>

@@ -172,6 +172,17 @@ std::vector<Algorithm> make_registry() {
             field("threshold", &P::threshold,
                   "a row is anomalous when its score is above this (0.5: scikit-learn's auto)")};
       }));
+  registry.push_back(batch<LocalOutlierFactor>(
+      "lof",
+      "local outlier factor (Breunig et al. 2000): the neighbours' mean density over the row's, "
+      "about 1 inside clusters; fitted without --train, each row leaves itself out",
+      [] {
+        using P = LocalOutlierFactorParams;
+        return std::tuple{
+            field("n_neighbors", &P::n_neighbors, "k; min(k, rows - 1) is used"),
+            field("threshold", &P::threshold,
+                  "a row is anomalous when its LOF is above this (1.5: scikit-learn's auto)")};
+      }));
   registry.push_back(streaming<RollingZScoreOf>(
       "rolling_zscore", "|x - mean| / stddev of the previous window, O(1) per sample", [] {
         using P = RollingZScoreParams;

@@ -249,8 +249,21 @@ class KdTree {
   explicit KdTree(const MatrixRef<T>& X, Index leaf_size = 16)
       : KdTree(X, leaf_size, detail::NeighborSearch::automatic) {}
 
+  /// An empty index (size() 0) that a built one can be assigned to; it answers no query.
+  KdTree() = default;
+
   /// Rows indexed.
   Index size() const noexcept { return n_; }
+  /// The indexed rows, in X's order: the copy the index keeps.
+  Matrix<T> rows() const {
+    Matrix<T> X(n_, d_);
+    std::vector<T> row(detail::to_size(d_));
+    for (Index p = 0; p < n_; ++p) {
+      gather(p, row.data());
+      for (Index j = 0; j < d_; ++j) X(order_[detail::to_size(p)], j) = row[detail::to_size(j)];
+    }
+    return X;
+  }
   /// Columns.
   Index n_features() const noexcept { return d_; }
 
