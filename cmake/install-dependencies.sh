@@ -4,7 +4,7 @@
 #   (no flag)   build: cmake, g++, make, Eigen, CLI11, nlohmann/json
 #   --test      + Catch2 and pkg-config (the test suite)
 #   --clang     + clang++ (the clang preset)
-#   --bench     + Google Benchmark (the bench preset)
+#   --bench     + Google Benchmark and nanoflann (the bench preset; nanoflann only as a peer)
 #   --compare   + numpy, pandas, scikit-learn, statsmodels and OpenBLAS (bench/compare)
 #   --firmware  + the Arm bare-metal toolchain and QEMU (tests/firmware)
 # Runs as root, or through sudo otherwise; runs `apt-get update` once, only when something is missing.
@@ -13,7 +13,7 @@ set -euo pipefail
 packages=(cmake g++ make libeigen3-dev libcli11-dev nlohmann-json3-dev)
 test_packages=(catch2 pkg-config)
 clang_packages=(clang libclang-rt-14-dev)  # the runtime holds libFuzzer and the sanitizers
-bench_packages=(libbenchmark-dev)
+bench_packages=(libbenchmark-dev libnanoflann-dev)
 compare_packages=(python3-numpy python3-pandas python3-sklearn python3-statsmodels libopenblas0-pthread)
 firmware_packages=(gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm)
 

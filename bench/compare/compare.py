@@ -96,8 +96,9 @@ except ImportError:
 try:
     import sklearn
     from sklearn.ensemble import IsolationForest
+    from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 except ImportError:
-    sklearn = IsolationForest = None
+    sklearn = IsolationForest = LocalOutlierFactor = NearestNeighbors = None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -529,6 +530,133 @@ def compare_iforest(cli, workdir, shared_data, quick, repeat, seeds):
                             10_000 if quick else None)
 
 
+# ------------------------------------------------------------------------------------------------
+# Neighbours: KdTree vs scikit-learn and nanoflann; LocalOutlierFactor vs scikit-learn
+
+KNN_K = 20
+
+
+def knn_peers_path(cli):
+    """knn_peers (bench/neighbors/knn_peers.cpp) in the CLI's build tree, or $ANOMALY_KNN_PEERS."""
+    if os.environ.get("ANOMALY_KNN_PEERS"):
+        return os.environ["ANOMALY_KNN_PEERS"]
+    build = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(cli))))
+    return os.path.join(build, "bench", "knn_peers")
+
+
+def compare_knn(cli, workdir, rows, features, repeat):
+    """All-points kNN (k = 20, each row left out of its own list) on seeded Gaussian rows."""
+    print(f"\n## k nearest neighbours: KdTree vs nanoflann and scikit-learn, {rows} x {features}\n")
+    peers = knn_peers_path(cli)
+    if not os.access(peers, os.X_OK):
+        print(f"SKIPPED: {peers} was not built (it needs Debian's libnanoflann-dev and the bench "
+              "preset).")
+        return
+    X = np.random.default_rng(7).standard_normal((rows, features))
+    path = os.path.join(workdir, "knn.f64")
+    X.astype("<f8").tofile(path)
+    done = subprocess.run([peers, path, str(rows), str(features), str(KNN_K), str(repeat)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"knn_peers exited {done.returncode}: {done.stderr.strip()}")
+    ours = json.loads(done.stdout)
+    os.remove(path)
+    peer_fit, peer_query = float("inf"), float("inf")
+    if NearestNeighbors is not None:
+        for _ in range(repeat):
+            start = time.perf_counter()
+            index = NearestNeighbors(n_neighbors=KNN_K, algorithm="kd_tree", n_jobs=1).fit(X)
+            fitted = time.perf_counter()
+            index.kneighbors()
+            done_at = time.perf_counter()
+            peer_fit, peer_query = min(peer_fit, fitted - start), min(peer_query, done_at - fitted)
+    print(f"k = {KNN_K}, every row queried, itself left out (scikit-learn's kneighbors() without "
+          "X; nanoflann asks for k + 1 and drops the row). One thread, best of "
+          f"{repeat}; ours and nanoflann in one C++ process (bench/neighbors/knn_peers.cpp, -O3 "
+          "-march=native), float64 throughout. Largest relative difference of the k-th squared "
+          f"distance, ours vs nanoflann: {ours['max_relative_difference']:.1e}.\n")
+    print("| library | build (s) | query (s) | query ratio (peer / ours) |")
+    print("|---|---:|---:|---:|")
+    print(f"| anomaly KdTree | {ours['ours_build']:.3g} | {ours['ours_query']:.3g} | 1 |")
+    print(f"| nanoflann 1.4.3 | {ours['nanoflann_build']:.3g} | {ours['nanoflann_query']:.3g} "
+          f"| {fmt_ratio(ours['nanoflann_query'], ours['ours_query'])} |")
+    if NearestNeighbors is not None:
+        print(f"| scikit-learn {sklearn.__version__} kd_tree | {peer_fit:.3g} | {peer_query:.3g} "
+              f"| {fmt_ratio(peer_query, ours['ours_query'])} |", flush=True)
+
+
+def run_sklearn_lof(X, repeat):
+    """Best fit seconds of LocalOutlierFactor(n_neighbors=20) and its LOF (sign flipped)."""
+    best, scores = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        lof = LocalOutlierFactor(n_neighbors=20).fit(X)
+        best = min(best, time.perf_counter() - start)
+        scores = -lof.negative_outlier_factor_
+    return best, scores
+
+
+def run_cli_scores(cli, algorithm, path, repeat, workdir):
+    """Best fit + score seconds of `anomaly detect` (outlier mode), its ROC-AUC and its scores."""
+    output = os.path.join(workdir, "scores.csv")
+    command = [cli, "detect", "--algorithm", algorithm, "--stats", "--output", output, path]
+    best, stats = float("inf"), {}
+    for _ in range(repeat):
+        stats = run_cli_json(command)
+        best = min(best, stats["fit_seconds"] + stats["score_seconds"])
+    scores = np.loadtxt(output, delimiter=",", skiprows=1, usecols=0, ndmin=1)
+    os.remove(output)
+    return best, stats.get("roc_auc", float("nan")), scores
+
+
+def lof_row(name, shape, ours, auc_ours, scores_ours, peer, labels, scores_peer):
+    relative = np.abs(scores_ours - scores_peer) / np.abs(scores_peer)
+    auc_peer = roc_auc(labels, scores_peer) if labels is not None else float("nan")
+    print(f"  lof, {name}: ours {fmt_seconds(ours)} s, sklearn {fmt_seconds(peer)} s",
+          file=sys.stderr, flush=True)
+    print(f"| {name} | {shape} | {fmt_seconds(ours)} | {fmt_seconds(peer)} | "
+          f"{fmt_ratio(peer, ours)} | {fmt_auc(auc_ours)} | {fmt_auc(auc_peer)} | "
+          f"{relative.max():.1e} | {int((relative > 1e-9).sum())} |", flush=True)
+
+
+def compare_lof(cli, workdir, shared_data, quick, repeat):
+    if LocalOutlierFactor is None:
+        print("\nLocalOutlierFactor vs scikit-learn: SKIPPED (install Debian's python3-sklearn).")
+        return
+    print("\n## LocalOutlierFactor vs scikit-learn, outlier mode (fit_score)\n")
+    print("n_neighbors 20, one thread, best of the runs. Ours: `anomaly detect --algorithm lof` "
+          "--stats fit_seconds + score_seconds (CSV parsing excluded); scikit-learn: wall time of "
+          "LocalOutlierFactor.fit from a float64 array (algorithm 'auto'), whose "
+          "negative_outlier_factor_ (sign flipped) is compared row by row with our scores. Rows "
+          "differ only where the k-th neighbour distance ties (the tie order can differ) or where "
+          "a row has at least 20 exact duplicates (we use the k-distinct-distance there; "
+          "docs/detectors/local_outlier_factor.md).\n")
+    print("| data set | rows x features | ours (s) | sklearn (s) | sklearn/ours (> 1: ours faster) "
+          "| ROC-AUC ours | ROC-AUC sklearn | largest relative difference | rows > 1e-9 |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    rows = 10_000 if quick else 100_000
+    X, labels = batch_workload(rows, 8, seed=11, planted_share=0.01)
+    path = os.path.join(workdir, f"lof_{rows}x8.csv")
+    write_csv(path, X, labels)
+    ours, auc_ours, scores = run_cli_scores(cli, "lof", path, repeat, workdir)
+    peer, peer_scores = run_sklearn_lof(X, repeat)
+    lof_row(f"synthetic {rows:.0e} x 8", f"{rows} x 8", ours, auc_ours, scores, peer, labels,
+            peer_scores)
+    os.remove(path)
+    if not os.path.isdir(shared_data):
+        print(f"\nShared tabular sets: SKIPPED ({shared_data} does not exist).")
+        return
+    for name in sorted(n for n in os.listdir(shared_data) if n.endswith(".csv")):
+        path = os.path.join(shared_data, name)
+        X, labels = read_tabular(path)
+        if quick and X.shape[0] > 10_000:
+            continue
+        ours, auc_ours, scores = run_cli_scores(cli, "lof", path, 1 if quick else repeat, workdir)
+        peer, peer_scores = run_sklearn_lof(X, 1 if quick else repeat)
+        lof_row(name[:-4], f"{X.shape[0]} x {X.shape[1]}", ours, auc_ours, scores, peer, labels,
+                peer_scores)
+
+
 def cmake_flags(cli):
     """Build type and flags from the CMakeCache.txt of the build tree holding the CLI, if any."""
     directory = os.path.dirname(os.path.abspath(cli))
@@ -591,7 +719,8 @@ def main():
     parser.add_argument("--shared-data", default=os.path.join(here, "..", "..", "..", "shared",
                                                               "data", "tabular"))
     parser.add_argument("--skip", action="append", default=[],
-                        choices=["batch", "rolling", "tabular", "iforest"], help="leave a part out")
+                        choices=["batch", "rolling", "tabular", "iforest", "knn", "lof"],
+                        help="leave a part out")
     parser.add_argument("--iforest-seeds", type=int, default=IFOREST_SEEDS,
                         help="seeds 0..N-1 per tabular set and side (default 5; one seed's AUC "
                              "varies by about 0.01-0.02, so use 100 to compare the two means)")
@@ -617,6 +746,11 @@ def main():
         if "iforest" not in args.skip:
             compare_iforest(args.cli, workdir, os.path.normpath(args.shared_data), args.quick,
                             args.repeat, args.iforest_seeds)
+        if "knn" not in args.skip:
+            compare_knn(args.cli, workdir, 10_000 if args.quick else 100_000, 8, args.repeat)
+        if "lof" not in args.skip:
+            compare_lof(args.cli, workdir, os.path.normpath(args.shared_data), args.quick,
+                        args.repeat)
 
 
 if __name__ == "__main__":
