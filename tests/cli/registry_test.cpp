@@ -106,7 +106,7 @@ TEST_CASE("every algorithm lists its parameters with defaults and meanings") {
     }
     CHECK(algorithm.streaming() == algorithm.model_tag.empty());
   }
-  CHECK(names == std::vector<std::string>{"zscore", "modified_zscore", "iqr", "iforest",
+  CHECK(names == std::vector<std::string>{"zscore", "modified_zscore", "iqr", "iforest", "lof",
                                           "rolling_zscore", "rolling_mad", "rolling_iqr"});
   const auto& iqr = anomaly::cli::find_algorithm("iqr");
   CHECK(iqr.parameters[0].name == "fence");
