@@ -478,9 +478,11 @@ typename detail::TreeWalk<T>::LaneMask KdTree<T>::live_lanes(
   std::array<std::uint8_t, lanes> behind;
   for (std::size_t lane = 0; lane < lanes; ++lane) {
     const T certain = bounds[lane] - bounds[lane] * prune_slack_;
-    behind[lane] = static_cast<std::uint8_t>(
-        (certain > walk.worst[lane]) |
-        ((certain >= walk.worst[lane]) & (min_index > walk.worst_index[lane])));
+    // Bits, not && and ||: no branch per lane, so the loop vectorizes.
+    const auto farther = static_cast<unsigned>(certain > walk.worst[lane]);
+    const auto as_far = static_cast<unsigned>(certain >= walk.worst[lane]);
+    const auto later = static_cast<unsigned>(min_index > walk.worst_index[lane]);
+    behind[lane] = static_cast<std::uint8_t>(farther | (as_far & later));
   }
   typename detail::TreeWalk<T>::LaneMask live = 0;
   for (std::size_t lane = 0; lane < lanes; ++lane) {
