@@ -45,10 +45,11 @@ ReferenceCase read_case(int id) {
     matrices[role]->resize(n, d);
     scores[role]->resize(n);
     for (Eigen::Index i = 0; i < n; ++i) {
+      const Eigen::Index row = rows[role][static_cast<std::size_t>(i)];
       for (Eigen::Index j = 0; j < d; ++j) {
-        (*matrices[role])(i, j) = table["f" + std::to_string(j)][rows[role][i]];
+        (*matrices[role])(i, j) = table["f" + std::to_string(j)][row];
       }
-      (*scores[role])[i] = table["sklearn"][rows[role][i]];
+      (*scores[role])[i] = table["sklearn"][row];
     }
   }
   return out;

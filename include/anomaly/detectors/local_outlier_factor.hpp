@@ -6,9 +6,8 @@
 #include <anomaly/neighbors/kd_tree.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
-#include <limits>
-#include <numeric>
 #include <vector>
 
 namespace anomaly {
@@ -41,6 +40,9 @@ namespace detail {
 inline constexpr double reachability_guard = 1e-10;
 }  // namespace detail
 
+template <Scalar T>
+class LocalOutlierFactor;
+
 /// Fitted LocalOutlierFactor: the training rows (in a KdTree), each one's k-distance and local
 /// reachability density. score(X) is scikit-learn's novelty mode, -score_samples(X): about 1
 /// for inliers, larger for outliers. Size: about (d + 2) * sizeof(T) + 12 bytes per training
@@ -70,32 +72,6 @@ struct LocalOutlierFactorModel {
   T score_one(const RowRef<T>& x) const {
     raise_if(check_scoring_data(x, n_features(), "x"));
     return score(x)[0];
-  }
-
-  /// LOF of each query row from its neighbours: the mean ratio of their densities to its own.
-  /// `own` gives the query rows' densities when they are the training rows (fit_score).
-  Vector<T> factors(const Neighbors<T>& found, const Vector<T>* own) const {
-    const Index rows = found.indices.rows();
-    Vector<T> out(rows);
-    for (Index i = 0; i < rows; ++i) {
-      const double density_i =
-          own != nullptr ? static_cast<double>((*own)[i]) : reachability_density(found, i);
-      double sum = 0;
-      for (Index j = 0; j < neighbors; ++j) {
-        sum += static_cast<double>(density[found.indices(i, j)]) / density_i;
-      }
-      out[i] = static_cast<T>(sum / static_cast<double>(neighbors));
-    }
-    return out;
-  }
-
-  /// 1 / (mean over the neighbours o of max(d(x, o), k-distance(o)) + 1e-10), as scikit-learn.
-  double reachability_density(const Neighbors<T>& found, Index i) const {
-    double sum = 0;
-    for (Index j = 0; j < neighbors; ++j) {
-      sum += static_cast<double>(std::max(found.distances(i, j), k_distance[found.indices(i, j)]));
-    }
-    return 1.0 / (sum / static_cast<double>(neighbors) + detail::reachability_guard);
   }
 
   void write(ByteWriter& writer) const {
@@ -130,6 +106,35 @@ struct LocalOutlierFactorModel {
     }
     model.index = KdTree<T>(rows);
     return model;
+  }
+
+ private:
+  friend class LocalOutlierFactor<T>;
+
+  /// LOF of each query row from its neighbours: the mean ratio of their densities to its own.
+  /// `own` gives the query rows' densities when they are the training rows (fit_score).
+  Vector<T> factors(const Neighbors<T>& found, const Vector<T>* own) const {
+    const Index rows = found.indices.rows();
+    Vector<T> out(rows);
+    for (Index i = 0; i < rows; ++i) {
+      const double density_i =
+          own != nullptr ? static_cast<double>((*own)[i]) : reachability_density(found, i);
+      double sum = 0;
+      for (Index j = 0; j < neighbors; ++j) {
+        sum += static_cast<double>(density[found.indices(i, j)]) / density_i;
+      }
+      out[i] = static_cast<T>(sum / static_cast<double>(neighbors));
+    }
+    return out;
+  }
+
+  /// 1 / (mean over the neighbours o of max(d(x, o), k-distance(o)) + 1e-10), as scikit-learn.
+  double reachability_density(const Neighbors<T>& found, Index i) const {
+    double sum = 0;
+    for (Index j = 0; j < neighbors; ++j) {
+      sum += static_cast<double>(std::max(found.distances(i, j), k_distance[found.indices(i, j)]));
+    }
+    return 1.0 / (sum / static_cast<double>(neighbors) + detail::reachability_guard);
   }
 };
 

@@ -232,8 +232,8 @@ void scan_rows(QueryBatch<T>& batch, Index i, const T* blocks, Index begin, Inde
 /// median splits on the widest dimension and a bounding box per node; above
 /// `max_tree_features` features (or at most `max_brute_force_rows` rows) it scans all rows in
 /// blocks instead, because a tree then visits nearly every leaf anyway. Queries go in batches of
-/// near neighbours (a leaf's worth) that walk the tree together, pruned by the batch's bounding
-/// box. Both paths compute the same squared distances in T and break ties by the smaller row
+/// 16 near neighbours that walk the tree together, each pruned by its own bound (a lane mask).
+/// Both paths compute the same squared distances in T and break ties by the smaller row
 /// index, so results are bit-identical whichever path runs. Immutable after construction;
 /// queries are const and safe from many threads at once.
 template <Scalar T = double>
@@ -313,8 +313,8 @@ class KdTree {
       const detail::TreeWalk<T>& walk, Index node,
       const typename detail::TreeWalk<T>::Bounds& bounds) const noexcept;
   void search_brute_force(detail::QueryBatch<T>& batch) const;
-  /// Squared distance from the centre of [lower, upper] to node's box: only orders visits.
-  T centre_distance2(const T* lower, const T* upper, Index node) const noexcept;
+  /// Squared distance from x to node's box: picks the leaf a query falls in.
+  T point_box_distance2(const T* x, Index node) const noexcept;
   /// Copies indexed position p's coordinates to `to`.
   void gather(Index position, T* to) const noexcept {
     const T* block = blocks_.data() + (position - position % detail::scan_chunk) * d_;
@@ -543,13 +543,12 @@ void KdTree<T>::search_tree(detail::QueryBatch<T>& batch, detail::TreeWalk<T>& w
 }
 
 template <Scalar T>
-T KdTree<T>::centre_distance2(const T* lower, const T* upper, Index node) const noexcept {
+T KdTree<T>::point_box_distance2(const T* x, Index node) const noexcept {
   const T* node_lower = boxes_.data() + node * 2 * d_;
   const T* node_upper = node_lower + d_;
   T sum = 0;
   for (Index j = 0; j < d_; ++j) {
-    const T centre = (lower[j] + upper[j]) / 2;
-    const T difference = std::max({T{0}, node_lower[j] - centre, centre - node_upper[j]});
+    const T difference = std::max({T{0}, node_lower[j] - x[j], x[j] - node_upper[j]});
     sum += difference * difference;
   }
   return sum;
@@ -612,8 +611,7 @@ Neighbors<T> KdTree<T>::query(const MatrixRef<T>& Q, Index k) const {
       Index id = 0;
       while (nodes_[detail::to_size(id)].first_child != 0) {
         const Index left = nodes_[detail::to_size(id)].first_child;
-        id = centre_distance2(row.data(), row.data(), left) <=
-                     centre_distance2(row.data(), row.data(), left + 1)
+        id = point_box_distance2(row.data(), left) <= point_box_distance2(row.data(), left + 1)
                  ? left
                  : left + 1;
       }
