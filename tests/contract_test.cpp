@@ -74,6 +74,21 @@ struct Contract<anomaly::LocalOutlierFactor<double>> {
   static constexpr double constant_data_score = 1.0;
 };
 
+template <>
+struct Contract<anomaly::EllipticEnvelope<double>> {
+  static std::vector<anomaly::EllipticEnvelopeParams> bad_params() {
+    return {{.support_fraction = -0.5},
+            {.support_fraction = 1.5},
+            {.support_fraction = 0.001},  // no row of the 420
+            {.threshold = anomaly::Threshold::contamination(0.7)}};
+  }
+  /// The same support when no c-step decision falls within float rounding; then the precision's
+  /// float rounding only.
+  static constexpr double float_tolerance = 1e-4;
+  /// The covariance is 0, so is its pseudo-inverse, and every squared distance.
+  static constexpr double constant_data_score = 0.0;
+};
+
 /// D<U> for a detector template D<T> with one scalar parameter.
 template <class D, class U>
 struct Rebind;
@@ -93,7 +108,8 @@ using anomaly::testing::require_error;
 
 #define DETECTORS                                                                                \
   anomaly::ZScore<double>, anomaly::ModifiedZScore<double>, anomaly::InterquartileRange<double>, \
-      anomaly::IsolationForest<double>, anomaly::LocalOutlierFactor<double>
+      anomaly::IsolationForest<double>, anomaly::LocalOutlierFactor<double>,                     \
+      anomaly::EllipticEnvelope<double>
 
 TEMPLATE_TEST_CASE("Detectors rank planted far outliers above inliers", "[contract]", DETECTORS) {
   for (std::uint64_t seed : {1u, 2u, 3u}) {

@@ -26,23 +26,7 @@ namespace {
 
 using anomaly::Index;
 
-/// Seeded standard normal rows x cols (bench/support/gaussian.hpp) with a far outlier every 128
-/// rows (from row 64): 1 to 3 of its features moved 6 to 10 standard deviations away.
-template <class T>
-anomaly::Matrix<T> gaussian_with_outliers(Index rows, Index cols) {
-  anomaly::Matrix<T> X = anomaly::bench::gaussian<T>(rows, cols);
-  anomaly::Random random(20240603);
-  for (Index i = 64; i < rows; i += 128) {
-    const auto moved = 1 + anomaly::uniform_index(random, 3);
-    for (std::uint64_t k = 0; k < moved; ++k) {
-      const auto j =
-          static_cast<Index>(anomaly::uniform_index(random, static_cast<std::uint64_t>(cols)));
-      const double sign = anomaly::uniform_index(random, 2) == 0 ? -1.0 : 1.0;
-      X(i, j) += static_cast<T>(sign * anomaly::uniform_real(random, 6.0, 10.0));
-    }
-  }
-  return X;
-}
+using anomaly::bench::gaussian_with_outliers;
 
 anomaly::IsolationForestParams forest(int extension_level = 0) {
   anomaly::IsolationForestParams params;

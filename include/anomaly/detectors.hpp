@@ -1,5 +1,6 @@
 #pragma once
 // Umbrella of detectors/.
+#include <anomaly/detectors/elliptic_envelope.hpp>
 #include <anomaly/detectors/interquartile_range.hpp>
 #include <anomaly/detectors/isolation_forest.hpp>
 #include <anomaly/detectors/local_outlier_factor.hpp>

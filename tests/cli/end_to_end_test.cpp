@@ -195,7 +195,7 @@ TEST_CASE("train then score gives what detect --train gives, for every batch alg
   const auto train = scratch.write("train.csv", csv_of(planted()));
   const auto test = scratch.write("test.csv", csv_of(planted(7)));
   const auto model = scratch.path("model.bin");
-  for (const std::string algorithm : {"zscore", "modified_zscore", "iqr", "iforest"}) {
+  for (const std::string algorithm : {"zscore", "modified_zscore", "iqr", "iforest", "elliptic"}) {
     for (const std::string extra : {"", " --float", " --contamination 0.05"}) {
       INFO(algorithm << extra);
       const Result trained =
@@ -221,6 +221,19 @@ TEST_CASE("detect --algorithm iforest equals the library's forest with the same 
   REQUIRE(result.code == 0);
   const anomaly::IsolationForest<double> forest({.n_trees = 30, .extension_level = 1, .seed = 5});
   const auto expected = anomaly::fit_score(forest, X).scores;
+  const auto scores = scores_of(result.out);
+  REQUIRE(scores.size() == static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) REQUIRE(scores[static_cast<std::size_t>(i)] == expected[i]);
+}
+
+TEST_CASE("detect --algorithm elliptic equals the library's EllipticEnvelope with the same seed") {
+  const Scratch scratch;
+  const auto X = planted();
+  const auto data = scratch.write("data.csv", csv_of(X));
+  const Result result = scratch.run("detect -a elliptic --set seed=4 " + data);
+  REQUIRE(result.code == 0);
+  const auto expected =
+      anomaly::fit_score(anomaly::EllipticEnvelope<double>({.seed = 4}), X).scores;
   const auto scores = scores_of(result.out);
   REQUIRE(scores.size() == static_cast<std::size_t>(rows));
   for (int i = 0; i < rows; ++i) REQUIRE(scores[static_cast<std::size_t>(i)] == expected[i]);

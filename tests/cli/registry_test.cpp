@@ -107,7 +107,8 @@ TEST_CASE("every algorithm lists its parameters with defaults and meanings") {
     CHECK(algorithm.streaming() == algorithm.model_tag.empty());
   }
   CHECK(names == std::vector<std::string>{"zscore", "modified_zscore", "iqr", "iforest", "lof",
-                                          "rolling_zscore", "rolling_mad", "rolling_iqr"});
+                                          "elliptic", "rolling_zscore", "rolling_mad",
+                                          "rolling_iqr"});
   const auto& iqr = anomaly::cli::find_algorithm("iqr");
   CHECK(iqr.parameters[0].name == "fence");
   CHECK(iqr.parameters[0].default_value == "1.5");
@@ -144,6 +145,28 @@ TEST_CASE("IsolationForest takes every parameter from --set") {
   const std::vector<Setting> too_oblique{{"extension_level", "4"}};  // 4 features: 3 at most
   REQUIRE_THROWS_AS(anomaly::cli::make_detector<double>(forest, too_oblique).fit(X),
                     anomaly::Exception);
+}
+
+TEST_CASE("EllipticEnvelope takes every parameter from --set") {
+  const auto& elliptic = anomaly::cli::find_algorithm("elliptic");
+  CHECK(elliptic.model_tag == "elliptic_envelope");
+  CHECK(elliptic.parameters.back().default_value == "contamination 0.1");
+  const std::vector<Setting> settings{{"support_fraction", "0.8"},
+                                      {"assume_centered", "true"},
+                                      {"seed", "12"},
+                                      {"threshold", "7.5"}};
+  anomaly::Matrix<double> X(200, 3);
+  X << sample(200, 4), sample(200, 9).col(1).array().square();
+  const auto model = anomaly::cli::make_detector<double>(elliptic, settings).fit(X);
+  const auto expected =
+      anomaly::EllipticEnvelope<double>({.support_fraction = 0.8,
+                                         .assume_centered = true,
+                                         .seed = 12,
+                                         .threshold = anomaly::Threshold::fixed(7.5)})
+          .fit(X);
+  CHECK(model.score(X) == expected.score(X));
+  CHECK(model.threshold == 7.5);
+  CHECK(contains(usage_error("elliptic", {{"support_fraction", "2"}}), "support_fraction"));
 }
 
 TEST_CASE("a streaming scorer equals one rolling detector per column combined by max") {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "synthetic.hpp"
 
 using Catch::Matchers::WithinRel;
 
@@ -52,15 +53,7 @@ std::map<std::string, Expected> read_expected() {
   return cases;
 }
 
-/// The script's 32-bit hash.
-std::uint32_t mix(std::uint32_t x) {
-  x ^= x >> 16;
-  x *= 0x7FEB352Du;
-  x ^= x >> 15;
-  x *= 0x846CA68Bu;
-  x ^= x >> 16;
-  return x;
-}
+using anomaly::testing::mix;  // the script's 32-bit hash
 
 /// The script's matrix for a case: hashed multiples of 2^-24, then its alteration.
 anomaly::Matrix<double> case_matrix(Eigen::Index rows, Eigen::Index columns, std::uint32_t salt,

@@ -27,39 +27,12 @@ namespace {
 const std::string test_data_dir = ANOMALY_TEST_DATA;
 const std::string demo_data_dir = ANOMALY_DEMO_DATA;
 
-/// A labelled set: columns f0..f{d-1}, then `label` (1 = anomaly).
-struct LabelledSet {
-  anomaly::Matrix<double> X;
-  anomaly::Labels labels;
-};
-
-LabelledSet read_labelled(const std::string& path, Eigen::Index rows, Eigen::Index features) {
-  const auto table = anomaly::testing::read_csv_table(path);
-  REQUIRE(table.names.size() == static_cast<std::size_t>(features + 1));
-  REQUIRE(table.names.back() == "label");
-  LabelledSet set{anomaly::Matrix<double>(rows, features), anomaly::Labels(rows)};
-  for (Eigen::Index j = 0; j < features; ++j) {
-    const auto& column = table["f" + std::to_string(j)];
-    REQUIRE(column.size() == rows);
-    set.X.col(j) = column;
-  }
-  const auto& label = table["label"];
-  REQUIRE(label.size() == rows);
-  for (Eigen::Index i = 0; i < rows; ++i) set.labels[i] = label[i] == 1.0;
-  return set;
-}
+using anomaly::testing::LabelledSet;
+using anomaly::testing::read_labelled;
 
 /// scikit-learn's ROC-AUC for seeds 0..4 on the set `name`.
 std::vector<double> sklearn_aucs(const std::string& name) {
-  const auto table =
-      anomaly::testing::read_csv_table(test_data_dir + "/isolation_forest_reference.csv");
-  const auto found = std::find(table.row_names.begin(), table.row_names.end(), name);
-  REQUIRE(found != table.row_names.end());
-  std::vector<double> aucs;
-  for (int seed = 0; seed < 5; ++seed) {
-    aucs.push_back(table["auc_seed" + std::to_string(seed)][found - table.row_names.begin()]);
-  }
-  return aucs;
+  return anomaly::testing::seed_aucs(test_data_dir + "/isolation_forest_reference.csv", name);
 }
 
 /// Our ROC-AUC for seeds 0..4, fitted and scored on all rows.

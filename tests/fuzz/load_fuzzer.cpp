@@ -1,6 +1,6 @@
 // libFuzzer harness for load(): raw bytes, payloads wrapped in a valid header and checksum so
-// that the fuzzer reaches each model's reader, and real forests with fuzzed bytes over them. Any
-// crash, sanitizer report or non-finite score of a model that loaded is a bug.
+// that the fuzzer reaches each model's reader, and real forests and elliptic envelopes with fuzzed
+// bytes over them. Any crash, sanitizer report or non-finite score of a model that loaded is a bug.
 #include <anomaly/anomaly.hpp>
 
 #include <cstdint>
@@ -49,38 +49,64 @@ void run(bool wrapped, const std::uint8_t* data, std::size_t size) {
   }
 }
 
-/// The payload of a small real forest (3 trees, axis-parallel or extended), with the fuzzer's
-/// bytes XORed over it from a position they choose, then wrapped with a valid checksum: random
-/// bytes alone would almost never get past the first counts of a forest's reader.
-template <class T>
-void run_mutated_forest(bool extended, const std::uint8_t* data, std::size_t size) {
-  static const auto payloads = [] {
-    anomaly::Random random(5);
-    anomaly::Matrix<T> X(40, 3);
-    for (anomaly::Index i = 0; i < X.rows(); ++i) {
-      for (anomaly::Index j = 0; j < X.cols(); ++j) X(i, j) = anomaly::normal<T>(random);
-    }
-    std::vector<std::vector<std::uint8_t>> result;
-    for (const int level : {0, 2}) {
-      const auto model =
-          anomaly::IsolationForest<T>({.n_trees = 3, .max_samples = 16, .extension_level = level})
-              .fit(X);
-      anomaly::ByteWriter writer;
-      model.write(writer);
-      std::vector<std::uint8_t> bytes(writer.buffer().size());
-      std::memcpy(bytes.data(), writer.buffer().data(), bytes.size());
-      result.push_back(std::move(bytes));
-    }
-    return result;
-  }();
-  std::vector<std::uint8_t> payload = payloads[extended ? 1 : 0];
+/// One of `payloads` (real models' payloads), with the fuzzer's bytes XORed over it from a
+/// position they choose, then wrapped with a valid checksum: random bytes alone would almost never
+/// get past the first counts and shapes of a model's reader.
+template <class M>
+void run_mutated(const std::vector<std::vector<std::uint8_t>>& payloads, std::size_t which,
+                 const std::uint8_t* data, std::size_t size) {
+  std::vector<std::uint8_t> payload = payloads[which];
   if (size < 2) return;
   const std::size_t start = (std::size_t{data[0]} << 8 | data[1]) % payload.size();
   for (std::size_t i = 2; i < size && start + i - 2 < payload.size(); ++i) {
     payload[start + i - 2] ^= data[i];
   }
   if (size > payload.size()) payload.resize(size % (2 * payload.size()));  // cut or pad
-  run<anomaly::IsolationForestModel<T>>(true, payload.data(), payload.size());
+  run<M>(true, payload.data(), payload.size());
+}
+
+/// The payload bytes save() would write for `model`.
+template <class M>
+std::vector<std::uint8_t> payload_of(const M& model) {
+  anomaly::ByteWriter writer;
+  model.write(writer);
+  std::vector<std::uint8_t> bytes(writer.buffer().size());
+  std::memcpy(bytes.data(), writer.buffer().data(), bytes.size());
+  return bytes;
+}
+
+/// 40 x 3 seeded standard normal rows: what the real models are fitted on.
+template <class T>
+anomaly::Matrix<T> normal_rows() {
+  anomaly::Random random(5);
+  anomaly::Matrix<T> X(40, 3);
+  for (anomaly::Index i = 0; i < X.rows(); ++i) {
+    for (anomaly::Index j = 0; j < X.cols(); ++j) X(i, j) = anomaly::normal<T>(random);
+  }
+  return X;
+}
+
+/// A small real forest (3 trees, axis-parallel or extended), mutated.
+template <class T>
+void run_mutated_forest(bool extended, const std::uint8_t* data, std::size_t size) {
+  static const auto payloads = [] {
+    std::vector<std::vector<std::uint8_t>> result;
+    for (const int level : {0, 2}) {
+      result.push_back(payload_of(
+          anomaly::IsolationForest<T>({.n_trees = 3, .max_samples = 16, .extension_level = level})
+              .fit(normal_rows<T>())));
+    }
+    return result;
+  }();
+  run_mutated<anomaly::IsolationForestModel<T>>(payloads, extended ? 1 : 0, data, size);
+}
+
+/// A real elliptic envelope of 3 features, mutated.
+template <class T>
+void run_mutated_envelope(const std::uint8_t* data, std::size_t size) {
+  static const std::vector<std::vector<std::uint8_t>> payloads{
+      payload_of(anomaly::EllipticEnvelope<T>().fit(normal_rows<T>()))};
+  run_mutated<anomaly::EllipticEnvelopeModel<T>>(payloads, 0, data, size);
 }
 
 }  // namespace
@@ -91,7 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool wrapped = (selector & 0x80u) == 0;
   ++data;
   --size;
-  switch (selector % 12) {
+  switch (selector % 16) {
     case 0:
       run<anomaly::ZScoreModel<double>>(wrapped, data, size);
       break;
@@ -118,10 +144,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     case 8:
     case 9:
-      run_mutated_forest<double>(selector % 12 == 9, data, size);
+      run_mutated_forest<double>(selector % 16 == 9, data, size);
+      break;
+    case 10:
+    case 11:
+      run_mutated_forest<float>(selector % 16 == 11, data, size);
+      break;
+    case 12:
+      run<anomaly::EllipticEnvelopeModel<double>>(wrapped, data, size);
+      break;
+    case 13:
+      run<anomaly::EllipticEnvelopeModel<float>>(wrapped, data, size);
+      break;
+    case 14:
+      run_mutated_envelope<double>(data, size);
       break;
     default:
-      run_mutated_forest<float>(selector % 12 == 11, data, size);
+      run_mutated_envelope<float>(data, size);
       break;
   }
   return 0;

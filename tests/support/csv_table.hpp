@@ -1,5 +1,6 @@
 #pragma once
 // Reads the small numeric reference tables under tests/data (header line, then numbers).
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -50,6 +51,45 @@ inline CsvTable read_csv_table(const std::string& path) {
         Eigen::Map<Eigen::VectorXd>(values[c].data(), static_cast<Eigen::Index>(values[c].size()));
   }
   return table;
+}
+
+/// The columns auc_seed0..auc_seed4 of the row named `name` of the table at `path`.
+inline std::vector<double> seed_aucs(const std::string& path, const std::string& name) {
+  const auto table = read_csv_table(path);
+  const auto found = std::find(table.row_names.begin(), table.row_names.end(), name);
+  if (found == table.row_names.end()) throw std::runtime_error(path + ": no row " + name);
+  std::vector<double> aucs;
+  for (int seed = 0; seed < 5; ++seed) {
+    aucs.push_back(table["auc_seed" + std::to_string(seed)][found - table.row_names.begin()]);
+  }
+  return aucs;
+}
+
+/// A labelled set: columns f0..f{d-1}, then `label` (1 = anomaly).
+struct LabelledSet {
+  Eigen::MatrixXd X;
+  Eigen::Array<bool, Eigen::Dynamic, 1> labels;
+};
+
+/// The labelled set at `path`, which must have `rows` rows and `features` features.
+inline LabelledSet read_labelled(const std::string& path, Eigen::Index rows,
+                                 Eigen::Index features) {
+  const auto table = read_csv_table(path);
+  if (table.names.size() != static_cast<std::size_t>(features + 1) ||
+      table.names.back() != "label") {
+    throw std::runtime_error(path + ": expected f0..f" + std::to_string(features - 1) +
+                             " and label");
+  }
+  LabelledSet set{Eigen::MatrixXd(rows, features), Eigen::Array<bool, Eigen::Dynamic, 1>(rows)};
+  for (Eigen::Index j = 0; j < features; ++j) {
+    const auto& column = table["f" + std::to_string(j)];
+    if (column.size() != rows) throw std::runtime_error(path + ": wrong row count");
+    set.X.col(j) = column;
+  }
+  const auto& label = table["label"];
+  if (label.size() != rows) throw std::runtime_error(path + ": wrong label count");
+  for (Eigen::Index i = 0; i < rows; ++i) set.labels[i] = label[i] == 1.0;
+  return set;
 }
 
 }  // namespace anomaly::testing

@@ -3,7 +3,19 @@
 #include <anomaly/core/random.hpp>
 #include <anomaly/core/types.hpp>
 
+#include <cstdint>
+
 namespace anomaly::testing {
+
+/// The reference scripts' 32-bit integer hash (xorshift-multiply): data both sides generate.
+constexpr std::uint32_t mix(std::uint32_t x) noexcept {
+  x ^= x >> 16;
+  x *= 0x7FEB352Du;
+  x ^= x >> 15;
+  x *= 0x846CA68Bu;
+  x ^= x >> 16;
+  return x;
+}
 
 /// Rows of inliers from two Gaussian blobs followed by `n_outliers` rows far from both.
 template <class T>

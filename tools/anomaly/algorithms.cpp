@@ -183,6 +183,22 @@ std::vector<Algorithm> make_registry() {
             field("threshold", &P::threshold,
                   "a row is anomalous when its LOF is above this (1.5: scikit-learn's auto)")};
       }));
+  registry.push_back(batch<EllipticEnvelope>(
+      "elliptic",
+      "elliptic envelope: squared Mahalanobis distance to a robust (FastMCD) location and "
+      "covariance, as scikit-learn's EllipticEnvelope draws and fits it for the same seed",
+      [] {
+        using P = EllipticEnvelopeParams;
+        return std::tuple{
+            field("support_fraction", &P::support_fraction,
+                  "share of the rows in the raw MCD support, in (0, 1]; 0: (n + d + 1) / 2 rows"),
+            field("assume_centered", &P::assume_centered,
+                  "true: the location is 0 and only the covariance is estimated"),
+            field("seed", &P::seed, "the seed of FastMCD's random subsets (random_state)"),
+            field("threshold", &P::threshold,
+                  "a row is anomalous when its score is above this (default: the top 10% of "
+                  "the training rows, scikit-learn's contamination=0.1)")};
+      }));
   registry.push_back(streaming<RollingZScoreOf>(
       "rolling_zscore", "|x - mean| / stddev of the previous window, O(1) per sample", [] {
         using P = RollingZScoreParams;

@@ -3,6 +3,7 @@
 #include <anomaly/core/error.hpp>
 #include <anomaly/core/types.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -83,7 +84,10 @@ class ByteReader {
     if (error_) return;
     using V = typename Dense::Scalar;
     const std::size_t left = (bytes_.size() - offset_) / sizeof(V);
-    if ((cols != 0 && rows > left / cols) || (Dense::ColsAtCompileTime == 1 && cols != 1) ||
+    // Each dimension too, not only the product: 0 x 2^60 holds no value but would loop 2^60 times.
+    const std::size_t most = std::max<std::size_t>(left, 1);
+    if (rows > most || cols > most || (cols != 0 && rows > left / cols) ||
+        (Dense::ColsAtCompileTime == 1 && cols != 1) ||
         (Dense::RowsAtCompileTime == 1 && rows != 1)) {
       fail("bad size %llux%llu of %s at byte %zu", static_cast<unsigned long long>(rows),
            static_cast<unsigned long long>(cols), what, base_offset_ + offset_);

@@ -41,6 +41,14 @@ std::optional<Error> check_training_data(const Eigen::DenseBase<Derived>& X, Ind
   return check_finite(X, name);
 }
 
+/// Why `X` cannot be fitted by a detector that numbers its rows in 32 bits: more than 2^32 - 1.
+template <class Derived>
+std::optional<Error> check_rows_fit_32_bits(const Eigen::DenseBase<Derived>& X) {
+  if (X.rows() <= Index{0xFFFFFFFF}) return std::nullopt;
+  return Error::make(ErrorCode::invalid_parameter, "X has %ld rows: at most 2^32 - 1 can be fitted",
+                     static_cast<long>(X.rows()));
+}
+
 /// Why `X` cannot be scored by a model fitted on `n_features` columns.
 template <class Derived>
 std::optional<Error> check_scoring_data(const Eigen::DenseBase<Derived>& X, Index n_features,

@@ -1,8 +1,9 @@
 #pragma once
 // The random draws scikit-learn 1.2's IsolationForest makes (NumPy's legacy RandomState for the
 // bagging, the tree splitter's xorshift for features and thresholds), so that a seed grows the
-// same trees here as random_state does there. The behaviour is documented in NumPy's and
-// scikit-learn's sources and was checked tree by tree against Debian's python3-sklearn 1.2.1.
+// same trees here as random_state does there, and the permutations its fast_mcd draws. The
+// behaviour is documented in NumPy's and scikit-learn's sources and was checked tree by tree (and
+// subset by subset) against Debian's python3-sklearn 1.2.1.
 #include <algorithm>
 #include <bit>
 #include <cstddef>
@@ -131,34 +132,43 @@ class LegacyRandomState {
   MersenneTwister engine_;
 };
 
+/// NumPy's RandomState.permutation(population) into `out` (Fisher-Yates from the back, as its
+/// shuffle); `draws` is scratch, reused between calls.
+inline void permutation(std::uint32_t population, LegacyRandomState& random,
+                        std::vector<std::uint32_t>& out, std::vector<std::uint32_t>& draws) {
+  out.resize(population);
+  draws.resize(population);
+  if (population == 0) return;
+  // First every draw bounded(i), i = population - 1 down to 1, into draws[i]: a rejected word is
+  // overwritten by the next one at the same i, so no branch depends on the words, and the mask is
+  // fixed while i stays in (mask / 2, mask]. Then the swaps.
+  for (std::uint32_t i = population - 1; i > 0;) {
+    const std::uint32_t mask = covering_mask(i);
+    while (i > mask / 2) {
+      const std::uint32_t value = random.word() & mask;
+      draws[i] = value;
+      i -= value <= i ? 1u : 0u;
+    }
+  }
+  for (std::uint32_t i = 0; i < population; ++i) out[i] = i;
+  for (std::uint32_t i = population - 1; i > 0; --i) std::swap(out[i], out[draws[i]]);
+}
+
 /// scikit-learn's sample_without_replacement(population, count) with method "auto": a shuffle
 /// of the population when count / population is in (0.01, 0.99), else tracking selection below
 /// 0.2 and reservoir sampling above. `scratch` is reused between calls.
 inline void sample_without_replacement(std::uint32_t population, std::uint32_t count,
                                        LegacyRandomState& random, std::vector<std::uint32_t>& out,
                                        std::vector<std::uint32_t>& scratch) {
-  out.resize(count);
   const double ratio = population == 0 ? 1.0 : static_cast<double>(count) / population;
-  if (ratio > 0.01 && ratio < 0.99) {  // NumPy's permutation: Fisher-Yates from the back
-    // First every draw bounded(i), i = population - 1 down to 1, into draws[i]: a rejected word
-    // is overwritten by the next one at the same i, so no branch depends on the words, and the
-    // mask is fixed while i stays in (mask / 2, mask]. Then the swaps.
-    scratch.resize(2 * std::size_t{population});
-    std::uint32_t* permutation = scratch.data();
-    std::uint32_t* draws = permutation + population;
-    for (std::uint32_t i = population - 1; i > 0;) {
-      const std::uint32_t mask = covering_mask(i);
-      while (i > mask / 2) {
-        const std::uint32_t value = random.word() & mask;
-        draws[i] = value;
-        i -= value <= i ? 1u : 0u;
-      }
-    }
-    for (std::uint32_t i = 0; i < population; ++i) permutation[i] = i;
-    for (std::uint32_t i = population - 1; i > 0; --i)
-      std::swap(permutation[i], permutation[draws[i]]);
-    std::copy_n(permutation, count, out.begin());
-  } else if (ratio < 0.2) {  // redraw until unseen; an open-addressing set of what was drawn
+  if (ratio > 0.01 && ratio < 0.99) {  // the first `count` of NumPy's permutation
+    permutation(population, random, scratch, out);
+    std::copy_n(scratch.begin(), count, out.begin());
+    out.resize(count);
+    return;
+  }
+  out.resize(count);
+  if (ratio < 0.2) {  // redraw until unseen; an open-addressing set of what was drawn
     std::size_t capacity = 16;
     while (capacity < 2 * std::size_t{count}) capacity *= 2;
     constexpr std::uint32_t empty = ~std::uint32_t{0};  // population < 2^32

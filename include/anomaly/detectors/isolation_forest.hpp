@@ -58,11 +58,7 @@ std::optional<Error> check(const IsolationForestParams& params,
                            const Eigen::DenseBase<Derived>& X) {
   if (auto error = check(params)) return error;
   if (auto error = check_training_data(X, 2)) return error;
-  if (X.rows() > Index{std::numeric_limits<std::uint32_t>::max()}) {
-    return Error::make(ErrorCode::invalid_parameter,
-                       "X has %ld rows: at most 2^32 - 1 can be fitted",
-                       static_cast<long>(X.rows()));
-  }
+  if (auto error = check_rows_fit_32_bits(X)) return error;
   const Index seen = detail::features_per_tree(params.max_features, X.cols());
   if (params.extension_level > seen - 1) {
     return Error::make(ErrorCode::invalid_parameter,
