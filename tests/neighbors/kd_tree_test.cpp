@@ -87,11 +87,13 @@ template <class T>
 void check_all_paths(const Matrix<T>& X, const Matrix<T>& Q, const std::vector<Index>& ks) {
   const auto expected_query = oracle(X, Q, false);
   const auto expected_self = oracle(X, Q, true);
-  // Leaves of one row (deepest tree), of five, and the automatic choice at the default size.
-  const std::pair<Index, NeighborSearch> paths[] = {{1, NeighborSearch::tree},
-                                                    {5, NeighborSearch::tree},
-                                                    {16, NeighborSearch::automatic},
-                                                    {16, NeighborSearch::brute_force}};
+  // Leaves of one row (deepest tree), of five, of 16, and the default size of this layout.
+  const std::pair<Index, NeighborSearch> paths[] = {
+      {1, NeighborSearch::tree},
+      {5, NeighborSearch::tree},
+      {16, NeighborSearch::automatic},
+      {anomaly::detail::default_leaf_size, NeighborSearch::tree},
+      {16, NeighborSearch::brute_force}};
   for (const auto& [leaf_size, search] : paths) {
     const auto tree = KdTreeAccess::make<T>(X, leaf_size, search);
     REQUIRE(tree.size() == X.rows());

@@ -140,13 +140,27 @@ struct QueryBatch {
   }
 };
 
+/// Wide vectors (AVX and up) test 32 query lanes per node in few instructions and scan leaves of
+/// 64 rows cheaply; 128-bit vectors (SSE2, NEON) would spill 32 lanes (docs/neighbors.md). Either
+/// layout gives the same neighbours; ANOMALY_KD_TREE_WIDE (0 or 1) forces one, for the tests.
+#ifndef ANOMALY_KD_TREE_WIDE
+#if defined(__AVX__)
+#define ANOMALY_KD_TREE_WIDE 1
+#else
+#define ANOMALY_KD_TREE_WIDE 0
+#endif
+#endif
+inline constexpr Index tree_walk_lanes = ANOMALY_KD_TREE_WIDE ? 32 : 16;
+inline constexpr Index default_leaf_size = ANOMALY_KD_TREE_WIDE ? 64 : 16;
+
 /// Scratch of a batch's walk down the tree, reused from batch to batch: its queries feature-major
 /// (one lane per query, so a node is tested against all of them in one vectorized loop), each
 /// lane's k-th candidate, and the stack of nodes still to visit with each lane's bound to them.
 template <class T>
 struct TreeWalk {
-  static constexpr Index lanes = 16;
+  static constexpr Index lanes = tree_walk_lanes;
   using LaneMask = std::uint32_t;
+  static_assert(lanes <= 32, "one bit per lane");
   using Bounds = std::array<T, lanes>;
   struct Pending {
     Index node;
@@ -209,6 +223,9 @@ void scan_rows(QueryBatch<T>& batch, Index i, const T* blocks, Index begin, Inde
   for (Index first = begin - begin % scan_chunk; first < end; first += scan_chunk) {
     std::array<T, to_size(scan_chunk)> distances2;
     block_distances(query, batch.d, blocks + first * batch.d, distances2);
+    // Most blocks hold no candidate: one vectorized minimum skips them.
+    if (Eigen::Map<const Eigen::Array<T, scan_chunk, 1>>(distances2.data()).minCoeff() > bound)
+      continue;
     const auto low = to_size(std::max(begin, first) - first);
     const auto high = to_size(std::min(end, first + scan_chunk) - first);
     std::uint32_t near = 0;
@@ -232,7 +249,8 @@ void scan_rows(QueryBatch<T>& batch, Index i, const T* blocks, Index begin, Inde
 /// median splits on the widest dimension and a bounding box per node; above
 /// `max_tree_features` features (or at most `max_brute_force_rows` rows) it scans all rows in
 /// blocks instead, because a tree then visits nearly every leaf anyway. Queries go in batches of
-/// 16 near neighbours that walk the tree together, each pruned by its own bound (a lane mask).
+/// 16 or 32 near neighbours that walk the tree together, each pruned by its own bound (a lane
+/// mask).
 /// Both paths compute the same squared distances in T and break ties by the smaller row
 /// index, so results are bit-identical whichever path runs. Immutable after construction;
 /// queries are const and safe from many threads at once.
@@ -246,7 +264,7 @@ class KdTree {
 
   /// Indexes the rows of X (copied; X must be non-empty and finite: anomaly::Error otherwise),
   /// O(n log n).
-  explicit KdTree(const MatrixRef<T>& X, Index leaf_size = 16)
+  explicit KdTree(const MatrixRef<T>& X, Index leaf_size = detail::default_leaf_size)
       : KdTree(X, leaf_size, detail::NeighborSearch::automatic) {}
 
   /// An empty index (size() 0) that a built one can be assigned to; it answers no query.
@@ -324,7 +342,7 @@ class KdTree {
 
   Index n_ = 0;
   Index d_ = 0;
-  Index leaf_size_ = 16;
+  Index leaf_size_ = detail::default_leaf_size;
   bool use_tree_ = true;
   /// Rows by position, in blocks of scan_chunk (the last one padded with zeros): block b holds
   /// positions [b * scan_chunk, (b + 1) * scan_chunk), feature after feature.
