@@ -138,4 +138,31 @@ TEST_CASE("LocalOutlierFactor rejects too few rows and inconsistent models", "[l
   broken = model;
   broken.neighbors = 200;
   CHECK(anomaly::try_load(anomaly::save(broken), out));
+  // Values fit never produces, which would make scores infinite: a density above 1e10, a
+  // k-distance beyond any two admissible rows.
+  broken = model;
+  broken.density[7] = 2e10;
+  CHECK(anomaly::try_load(anomaly::save(broken), out));
+  broken = model;
+  broken.k_distance[7] = 1e300;
+  CHECK(anomaly::try_load(anomaly::save(broken), out));
+  CHECK_FALSE(anomaly::try_load(anomaly::save(model), out));
+}
+
+TEST_CASE("LocalOutlierFactor rejects values whose squared distances overflow", "[lof]") {
+  using Code = anomaly::ErrorCode;
+  const auto data = anomaly::testing::make_blobs<float>(60, 3, 3, 6);
+  // float: sqrt(3.4e38) / (4 sqrt(3)) is about 2.7e18.
+  anomaly::Matrix<float> huge = data.X;
+  huge(5, 1) = -1e19f;
+  require_error([&] { (void)anomaly::LocalOutlierFactor<float>{}.fit(huge); },
+                Code::non_finite_input, "X(5, 1) = -1e+19 is too large");
+  huge(5, 1) = 1e18f;  // within the limit: scores stay finite
+  const auto fitted = anomaly::fit_score(anomaly::LocalOutlierFactor<float>{}, huge);
+  CHECK(fitted.scores.allFinite());
+  anomaly::Matrix<float> query = data.X.topRows(2);
+  query(1, 2) = 3e18f;
+  require_error([&] { (void)fitted.model.score(query); }, Code::non_finite_input, "X(1, 2)");
+  query(1, 2) = -2e18f;
+  CHECK(fitted.model.score(query).allFinite());
 }

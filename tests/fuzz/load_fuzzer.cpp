@@ -1,6 +1,7 @@
 // libFuzzer harness for load(): raw bytes, payloads wrapped in a valid header and checksum so
-// that the fuzzer reaches each model's reader, and real forests and elliptic envelopes with fuzzed
-// bytes over them. Any crash, sanitizer report or non-finite score of a model that loaded is a bug.
+// that the fuzzer reaches each model's reader, and real forests, elliptic envelopes and local
+// outlier factors with fuzzed bytes over them. Any crash, sanitizer report or non-finite score of a
+// model that loaded is a bug.
 #include <anomaly/anomaly.hpp>
 
 #include <cstdint>
@@ -109,6 +110,14 @@ void run_mutated_envelope(const std::uint8_t* data, std::size_t size) {
   run_mutated<anomaly::EllipticEnvelopeModel<T>>(payloads, 0, data, size);
 }
 
+/// A real local outlier factor of 3 features (its training rows and tree), mutated.
+template <class T>
+void run_mutated_lof(const std::uint8_t* data, std::size_t size) {
+  static const std::vector<std::vector<std::uint8_t>> payloads{
+      payload_of(anomaly::LocalOutlierFactor<T>({.n_neighbors = 5}).fit(normal_rows<T>()))};
+  run_mutated<anomaly::LocalOutlierFactorModel<T>>(payloads, 0, data, size);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -117,7 +126,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool wrapped = (selector & 0x80u) == 0;
   ++data;
   --size;
-  switch (selector % 16) {
+  switch (selector % 20) {
     case 0:
       run<anomaly::ZScoreModel<double>>(wrapped, data, size);
       break;
@@ -159,8 +168,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 14:
       run_mutated_envelope<double>(data, size);
       break;
-    default:
+    case 15:
       run_mutated_envelope<float>(data, size);
+      break;
+    case 16:
+      run<anomaly::LocalOutlierFactorModel<double>>(wrapped, data, size);
+      break;
+    case 17:
+      run<anomaly::LocalOutlierFactorModel<float>>(wrapped, data, size);
+      break;
+    case 18:
+      run_mutated_lof<double>(data, size);
+      break;
+    default:
+      run_mutated_lof<float>(data, size);
       break;
   }
   return 0;

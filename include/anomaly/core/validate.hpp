@@ -41,6 +41,26 @@ std::optional<Error> check_training_data(const Eigen::DenseBase<Derived>& X, Ind
   return check_finite(X, name);
 }
 
+/// The first cell of `X` with |x| > limit, named by its (row, column): `detector` computes squares
+/// or squared distances that stay finite only up to there.
+template <class Derived>
+std::optional<Error> check_max_abs(const Eigen::DenseBase<Derived>& X, double limit,
+                                   const char* detector, const char* name = "X") {
+  if (!(static_cast<double>(X.derived().cwiseAbs().maxCoeff()) > limit)) return std::nullopt;
+  for (Index c = 0; c < X.cols(); ++c) {
+    for (Index r = 0; r < X.rows(); ++r) {
+      const double v = static_cast<double>(X(r, c));
+      if (std::abs(v) > limit) {
+        return Error::make(ErrorCode::non_finite_input,
+                           "%s(%ld, %ld) = %g is too large: %s takes |x| <= %g, whose squared "
+                           "distances stay finite",
+                           name, static_cast<long>(r), static_cast<long>(c), v, detector, limit);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 /// Why `X` cannot be fitted by a detector that numbers its rows in 32 bits: more than 2^32 - 1.
 template <class Derived>
 std::optional<Error> check_rows_fit_32_bits(const Eigen::DenseBase<Derived>& X) {

@@ -54,23 +54,9 @@ std::optional<Error> check(const EllipticEnvelopeParams& params,
                        "support_fraction must be at least 1 / rows: %g of %ld rows is no row",
                        params.support_fraction, static_cast<long>(X.rows()));
   }
-  // Float data is below 4e38; double data is scanned once, and cell by cell only to name one.
+  // Float data is below 4e38, whose squares fit in double, where the fit computes.
   if constexpr (sizeof(typename Derived::Scalar) > sizeof(float)) {
-    if (!(static_cast<double>(X.derived().cwiseAbs().maxCoeff()) >
-          detail::elliptic_envelope_max_abs)) {
-      return std::nullopt;
-    }
-    for (Index c = 0; c < X.cols(); ++c) {
-      for (Index r = 0; r < X.rows(); ++r) {
-        const double v = static_cast<double>(X(r, c));
-        if (std::abs(v) > detail::elliptic_envelope_max_abs) {
-          return Error::make(ErrorCode::non_finite_input,
-                             "X(%ld, %ld) = %g is too large: EllipticEnvelope fits |x| <= 1e150, "
-                             "whose squares stay finite",
-                             static_cast<long>(r), static_cast<long>(c), v);
-        }
-      }
-    }
+    return check_max_abs(X, detail::elliptic_envelope_max_abs, "EllipticEnvelope");
   }
   return std::nullopt;
 }

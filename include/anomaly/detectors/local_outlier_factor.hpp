@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace anomaly {
@@ -30,15 +31,29 @@ inline std::optional<Error> check(const LocalOutlierFactorParams& params) {
 /// Why `params` cannot be fitted to `X`: the parameters, then X (at least 2 rows, finite).
 template <class Derived>
 std::optional<Error> check(const LocalOutlierFactorParams& params,
-                           const Eigen::DenseBase<Derived>& X) {
-  if (auto error = check(params)) return error;
-  return check_training_data(X, 2);
-}
+                           const Eigen::DenseBase<Derived>& X);
 
 namespace detail {
 /// scikit-learn's guard in 1 / (mean reachability distance + 1e-10), kept so that scores match.
 inline constexpr double reachability_guard = 1e-10;
+
+/// The largest |x| LocalOutlierFactor takes in T on d features: squared distances between such
+/// rows stay below max(T) / 4, so distances, densities and their ratios stay finite.
+template <class T>
+double lof_max_abs(Index d) noexcept {
+  return std::sqrt(static_cast<double>(std::numeric_limits<T>::max())) /
+         (4 * std::sqrt(static_cast<double>(d)));
+}
 }  // namespace detail
+
+template <class Derived>
+std::optional<Error> check(const LocalOutlierFactorParams& params,
+                           const Eigen::DenseBase<Derived>& X) {
+  if (auto error = check(params)) return error;
+  if (auto error = check_training_data(X, 2)) return error;
+  return check_max_abs(X, detail::lof_max_abs<typename Derived::Scalar>(X.cols()),
+                       "LocalOutlierFactor");
+}
 
 template <Scalar T>
 class LocalOutlierFactor;
@@ -64,6 +79,7 @@ struct LocalOutlierFactorModel {
   /// One LOF per row of X, against the training rows. Thread-safe.
   Vector<T> score(const MatrixRef<T>& X) const {
     raise_if(check_scoring_data(X, n_features()));
+    raise_if(check_max_abs(X, detail::lof_max_abs<T>(n_features()), "LocalOutlierFactor"));
     return factors(index.query(X, neighbors), nullptr);
   }
 
@@ -94,11 +110,19 @@ struct LocalOutlierFactorModel {
     model.training_summary = ScoreSummary<T>::read(reader);
     if (reader.error()) return model;
     const Index n = rows.rows();
+    // What fit guarantees, and scoring needs to stay finite: rows within lof_max_abs, so
+    // k-distances within sqrt(max(T)) / 2, and densities in (0, 1 / reachability_guard].
+    const double max_abs = detail::lof_max_abs<T>(std::max<Index>(rows.cols(), 1));
+    const double max_distance = std::sqrt(static_cast<double>(std::numeric_limits<T>::max())) / 2;
+    const double max_density = 1.000001 / detail::reachability_guard;
     const bool consistent = n >= 2 && rows.cols() >= 1 && model.neighbors >= 1 &&
                             model.neighbors <= n - 1 && model.k_distance.size() == n &&
                             model.density.size() == n && rows.allFinite() &&
+                            static_cast<double>(rows.cwiseAbs().maxCoeff()) <= max_abs &&
                             model.k_distance.allFinite() && (model.k_distance.array() >= 0).all() &&
+                            static_cast<double>(model.k_distance.maxCoeff()) <= max_distance &&
                             model.density.allFinite() && (model.density.array() > 0).all() &&
+                            static_cast<double>(model.density.maxCoeff()) <= max_density &&
                             !std::isnan(model.threshold);
     if (!consistent) {
       reader.fail("inconsistent local outlier factor model before byte %zu", reader.offset());
