@@ -87,13 +87,15 @@ template <class T>
 void check_all_paths(const Matrix<T>& X, const Matrix<T>& Q, const std::vector<Index>& ks) {
   const auto expected_query = oracle(X, Q, false);
   const auto expected_self = oracle(X, Q, true);
-  // Leaves of one row (deepest tree), of five, of 16, and the default size of this layout.
+  // Leaves of one row (deepest tree), of five, of 16, the default size of this layout, and the
+  // two brute forces.
   const std::pair<Index, NeighborSearch> paths[] = {
       {1, NeighborSearch::tree},
       {5, NeighborSearch::tree},
       {16, NeighborSearch::automatic},
       {anomaly::detail::default_leaf_size, NeighborSearch::tree},
-      {16, NeighborSearch::brute_force}};
+      {16, NeighborSearch::scan},
+      {16, NeighborSearch::gemm}};
   for (const auto& [leaf_size, search] : paths) {
     const auto tree = KdTreeAccess::make<T>(X, leaf_size, search);
     REQUIRE(tree.size() == X.rows());
@@ -177,6 +179,113 @@ TEMPLATE_TEST_CASE("KdTree handles one-dimensional, collinear and all-equal data
     const Matrix<T> X = Matrix<T>::Constant(200, 3, T{1.5});
     check_all_paths<T>(X, gaussian<T>(10, 3, 6), ks);
   }
+}
+
+/// The matrix-product path (query_self with paired and unpaired tiles) against the oracle and
+/// the exact scan, bit for bit, for query(Q, k) and query_self(k) at every k of `ks` that fits.
+template <class T>
+void check_gemm(const Matrix<T>& X, const Matrix<T>& Q, const std::vector<Index>& ks) {
+  const auto gemm = KdTreeAccess::make<T>(X, 16, NeighborSearch::gemm);
+  REQUIRE(KdTreeAccess::search(gemm) == NeighborSearch::gemm);
+  const auto scan = KdTreeAccess::make<T>(X, 16, NeighborSearch::scan);
+  REQUIRE(KdTreeAccess::search(scan) == NeighborSearch::scan);
+  const auto expected_query = oracle(X, Q, false);
+  const auto expected_self = oracle(X, Q, true);
+  for (const Index k : ks) {
+    INFO("n " << X.rows() << ", d " << X.cols() << ", k " << k);
+    if (k <= X.rows()) {
+      const auto found = gemm.query(Q, k);
+      require_matches(found, expected_query, k);
+      const auto scanned = scan.query(Q, k);
+      CHECK(found.indices == scanned.indices);
+      CHECK(found.distances == scanned.distances);
+    }
+    if (k <= X.rows() - 1) {
+      const auto found = gemm.query_self(k);
+      require_matches(found, expected_self, k);
+      const auto scanned = scan.query_self(k);
+      CHECK(found.indices == scanned.indices);
+      CHECK(found.distances == scanned.distances);
+      require_matches(KdTreeAccess::query_self_unpaired(gemm, k), expected_self, k);
+    }
+  }
+}
+
+TEMPLATE_TEST_CASE("KdTree's matrix-product brute force gives the exact scan's bits", "[kd_tree]",
+                   float, double) {
+  using T = TestType;
+  const std::vector<Index> ks{1, 7, 20};
+  SECTION("Gaussian rows over several tiles (the last one partial), many features") {
+    for (const Index d : {Index{17}, Index{64}, Index{166}}) {
+      check_gemm<T>(gaussian<T>(600, d, 30 + static_cast<std::uint64_t>(d)),
+                    gaussian<T>(300, d, 40 + static_cast<std::uint64_t>(d)), ks);
+    }
+  }
+  SECTION("rows 1e8 from the origin with unit spread") {
+    // In float the offset leaves a grid of multiples of 8: ties everywhere.
+    const Matrix<T> X = (gaussian<T>(300, 24, 50).array() + T{1e8}).matrix();
+    const Matrix<T> Q = (gaussian<T>(60, 24, 51).array() + T{1e8}).matrix();
+    check_gemm<T>(X, Q, ks);
+  }
+  SECTION("two clusters 2e8 apart: centring cannot help, the filter passes whole clusters") {
+    Matrix<T> X = gaussian<T>(400, 20, 52);
+    for (Index i = 0; i < X.rows(); ++i) X.row(i).array() += i % 2 == 0 ? T{1e8} : T{-1e8};
+    Matrix<T> Q = gaussian<T>(40, 20, 53);
+    for (Index i = 0; i < Q.rows(); ++i) Q.row(i).array() += i % 3 == 0 ? T{1e8} : T{-1e8};
+    check_gemm<T>(X, Q, ks);
+  }
+  SECTION("queries far from every row") {
+    const auto X = gaussian<T>(300, 30, 54);
+    const Matrix<T> Q = (gaussian<T>(30, 30, 55).array() * T{1e6} + T{3e7}).matrix();
+    check_gemm<T>(X, Q, ks);
+  }
+  SECTION("duplicates and tied distances on an integer grid") {
+    check_gemm<T>(grid<T>(500, 20, 3, 56), grid<T>(60, 20, 4, 57), ks);
+    check_gemm<T>(grid<T>(300, 40, 2, 58), grid<T>(60, 40, 2, 59), ks);
+  }
+  SECTION("all rows equal, and collinear rows") {
+    check_gemm<T>(Matrix<T>::Constant(300, 20, T{-2.5}), gaussian<T>(20, 20, 60), ks);
+    const auto t = gaussian<T>(300, 1, 61);
+    Matrix<T> X(300, 18);
+    for (Index i = 0; i < X.rows(); ++i) {
+      for (Index j = 0; j < X.cols(); ++j) {
+        X(i, j) = std::round(t(i, 0) * T{8}) * static_cast<T>(j - 9);  // repeated points too
+      }
+    }
+    check_gemm<T>(X, gaussian<T>(30, 18, 62), ks);
+  }
+  SECTION("k near n, and fewer rows than a tile or a lane group") {
+    const auto X = gaussian<T>(270, 20, 63);
+    check_gemm<T>(X, gaussian<T>(20, 20, 64), {268, 269, 270});
+    check_gemm<T>(gaussian<T>(5, 33, 65), gaussian<T>(3, 33, 66), {1, 3, 4, 5});
+    check_gemm<T>(gaussian<T>(2, 17, 67), gaussian<T>(1, 17, 68), {1, 2});
+  }
+  SECTION("one and two features") {
+    check_gemm<T>(grid<T>(300, 1, 20, 69), grid<T>(30, 1, 20, 70), ks);
+    check_gemm<T>(gaussian<T>(300, 2, 71), gaussian<T>(30, 2, 72), ks);
+  }
+}
+
+TEMPLATE_TEST_CASE("KdTree picks its path by size and falls back to the scan on huge values",
+                   "[kd_tree]", float, double) {
+  using T = TestType;
+  CHECK(KdTreeAccess::search(anomaly::KdTree<T>(gaussian<T>(300, 8, 80))) == NeighborSearch::tree);
+  CHECK(KdTreeAccess::search(anomaly::KdTree<T>(gaussian<T>(300, 40, 81))) == NeighborSearch::gemm);
+  CHECK(KdTreeAccess::search(anomaly::KdTree<T>(gaussian<T>(60, 40, 82))) == NeighborSearch::scan);
+  // Squared norms near T's largest value would overflow the product: the forced product scans.
+  Matrix<T> huge = gaussian<T>(100, 20, 83);
+  huge(7, 3) = std::numeric_limits<T>::max() / 4;
+  const auto tree = KdTreeAccess::make<T>(huge, 16, NeighborSearch::gemm);
+  CHECK(KdTreeAccess::search(tree) == NeighborSearch::scan);
+  // A query that large passes every row to the exact formula.
+  const auto X = gaussian<T>(300, 20, 84);
+  const auto none = KdTreeAccess::make<T>(X, 16, NeighborSearch::gemm).query(Matrix<T>(0, 20), 4);
+  CHECK(none.indices.rows() == 0);
+  CHECK(none.indices.cols() == 4);
+  Matrix<T> Q = gaussian<T>(10, 20, 85);
+  Q(4, 0) = std::numeric_limits<T>::max() / 8;
+  Q(5, 19) = -std::numeric_limits<T>::max() / 8;
+  check_gemm<T>(X, Q, {1, 20});
 }
 
 TEST_CASE("KdTree stays shallow and fast on many equal rows", "[kd_tree]") {

@@ -1,9 +1,11 @@
 #pragma once
 // KdTree: an exact k-nearest-neighbour index over the rows of a matrix (Euclidean distance), with
-// a blocked brute-force path for the data where a tree does not pay off.
+// brute-force paths (a matrix product, or a plain scan) for the data where a tree does not pay off.
 #include <anomaly/core/error.hpp>
 #include <anomaly/core/types.hpp>
 #include <anomaly/core/validate.hpp>
+#include <anomaly/detail/gemm_neighbors.hpp>
+#include <anomaly/detail/neighbor_candidates.hpp>
 
 #include <algorithm>
 #include <array>
@@ -18,92 +20,15 @@
 
 namespace anomaly {
 
-/// k nearest neighbours of each query row: row q holds its k neighbours, nearest first.
-template <Scalar T>
-struct Neighbors {
-  /// n_queries x k, row indices into the indexed matrix
-  Eigen::Matrix<Index, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> indices;
-  /// n_queries x k, Euclidean (not squared), ascending
-  Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> distances;
-};
-
 namespace detail {
 
-/// Which search KdTree runs; only tests force one, to prove that both give the same bits.
-enum class NeighborSearch { automatic, tree, brute_force };
+/// Which search KdTree runs: the tree, the exact scan of every row, or the matrix-product
+/// brute force (GemmSearch). Only tests and benchmarks force one, to prove that all give the same
+/// bits and to measure where each pays off.
+enum class NeighborSearch { automatic, tree, scan, gemm };
 
 /// The tests' door to the forced-search constructor; not part of the public API.
 struct KdTreeAccess;
-
-/// Vector positions are std::size_t, Eigen's are Index: one named cast between them.
-constexpr std::size_t to_size(Index i) noexcept {
-  return static_cast<std::size_t>(i);
-}
-
-/// sum + difference^2, rounded once where the target has a fast FMA and twice elsewhere, written
-/// out so that the compiler cannot fuse it in one search path and not in the other.
-template <class T>
-inline T add_square(T sum, T difference) noexcept {
-#if (defined(__FP_FAST_FMA) && defined(__FP_FAST_FMAF)) || defined(__FMA__) || \
-    defined(__ARM_FEATURE_FMA)
-  return std::fma(difference, difference, sum);
-#else
-  return sum + difference * difference;
-#endif
-}
-
-/// One neighbour candidate; candidates order by squared distance, then by the smaller row index,
-/// so ties never depend on the order in which rows are visited.
-template <class T>
-struct Candidate {
-  T distance2;
-  Index index;
-  friend bool operator<(const Candidate& a, const Candidate& b) noexcept {
-    return a.distance2 < b.distance2 || (a.distance2 == b.distance2 && a.index < b.index);
-  }
-};
-
-/// The k best candidates seen so far: a max-heap, so the one to beat is at the front.
-template <class T>
-class CandidateHeap {
- public:
-  void reset(Index k) {
-    k_ = to_size(k);
-    items_.clear();
-    items_.reserve(k_);
-  }
-  bool full() const noexcept { return items_.size() == k_; }
-  const Candidate<T>& worst() const noexcept { return items_.front(); }
-  /// No candidate farther than this can enter: the worst one's distance once full.
-  T bound() const noexcept { return full() ? items_.front().distance2 : infinity(); }
-
-  void offer(T distance2, Index index) {
-    const Candidate<T> candidate{distance2, index};
-    if (items_.size() < k_) {
-      items_.push_back(candidate);
-      std::push_heap(items_.begin(), items_.end());
-    } else if (candidate < items_.front()) {
-      std::pop_heap(items_.begin(), items_.end());
-      items_.back() = candidate;
-      std::push_heap(items_.begin(), items_.end());
-    }
-  }
-
-  /// Writes the candidates, nearest first, to row `row` of `out` (and empties the heap's order).
-  void write(Neighbors<T>& out, Index row) {
-    std::sort_heap(items_.begin(), items_.end());
-    for (std::size_t i = 0; i < items_.size(); ++i) {
-      const auto column = static_cast<Index>(i);
-      out.indices(row, column) = items_[i].index;
-      out.distances(row, column) = std::sqrt(items_[i].distance2);
-    }
-  }
-
- private:
-  static constexpr T infinity() noexcept { return std::numeric_limits<T>::infinity(); }
-  std::size_t k_ = 0;
-  std::vector<Candidate<T>> items_;
-};
 
 /// Queries searched together, so that one walk of the tree and one pass over each row serve them
 /// all: their coordinates (row-major), the row each leaves out (-1: none), where each answer goes,
@@ -198,19 +123,14 @@ inline constexpr Index scan_chunk = 16;
 template <class T>
 void block_distances(const T* query, Index d, const T* block,
                      std::array<T, to_size(scan_chunk)>& out) noexcept {
-  std::array<T, to_size(scan_chunk)> sums{};  // local, so that it stays in registers
-  for (Index j = 0; j < d; ++j) {
-    const T* values = block + j * scan_chunk;
-    const T q = query[j];
-    for (std::size_t p = 0; p < sums.size(); ++p) sums[p] = add_square(sums[p], q - values[p]);
-  }
-  out = sums;
+  out = lane_distances<to_size(scan_chunk)>(query, d, [block](Index j, std::size_t p) {
+    return block[j * scan_chunk + static_cast<Index>(p)];
+  });
 }
 
 /// Offers positions [begin, end) of the blocked rows `blocks` (row index row_of[position]) to
-/// query i of the batch. Each distance is summed in T from feature 0 up with add_square: the
-/// one formula of both search paths, so their bits agree (no ||x||^2 + ||y||^2 - 2 x.y, which
-/// cancels and breaks ties).
+/// query i of the batch. Each distance is lane_distances', the one formula of every search path,
+/// so their bits agree.
 template <class T>
 void scan_rows(QueryBatch<T>& batch, Index i, const T* blocks, Index begin, Index end,
                const Index* row_of) {
@@ -247,20 +167,22 @@ void scan_rows(QueryBatch<T>& batch, Index i, const T* blocks, Index begin, Inde
 
 /// Exact k-nearest-neighbour index over the rows of a matrix (a copy is kept). A k-d tree with
 /// median splits on the widest dimension and a bounding box per node; above
-/// `max_tree_features` features (or at most `max_brute_force_rows` rows) it scans all rows in
-/// blocks instead, because a tree then visits nearly every leaf anyway. Queries go in batches of
-/// 16 or 32 near neighbours that walk the tree together, each pruned by its own bound (a lane
-/// mask).
-/// Both paths compute the same squared distances in T and break ties by the smaller row
-/// index, so results are bit-identical whichever path runs. Immutable after construction;
-/// queries are const and safe from many threads at once.
+/// `max_tree_features` features it runs a brute force through a matrix product instead (a tree
+/// then visits nearly every leaf anyway), and at most `max_scan_rows` rows it scans them all.
+/// Queries go in batches of 16 or 32 near neighbours that walk the tree together, each pruned by
+/// its own bound (a lane mask). Every path computes the same squared distances in T (the matrix
+/// product only proposes candidates) and breaks ties by the smaller row index, so results are
+/// bit-identical whichever path runs. Immutable after construction; queries are const and safe
+/// from many threads at once.
 template <Scalar T = double>
 class KdTree {
  public:
-  /// Above this many features the automatic search scans (measured: see bench_kd_tree).
+  /// Above this many features the automatic search runs the matrix-product brute force
+  /// (measured: see bench_kd_tree and docs/neighbors.md).
   static constexpr Index max_tree_features = 16;
-  /// At or below this many rows the automatic search scans: a tree saves nothing there.
-  static constexpr Index max_brute_force_rows = 64;
+  /// At or below this many rows the automatic search scans every row: neither a tree nor a
+  /// matrix product saves anything there.
+  static constexpr Index max_scan_rows = 64;
 
   /// Indexes the rows of X (copied; X must be non-empty and finite: anomaly::Error otherwise),
   /// O(n log n).
@@ -310,12 +232,17 @@ class KdTree {
   Index scan_block() const noexcept {
     return std::max<Index>(64, Index{65536} / (d_ * Index{sizeof(T)}));
   }
-  /// Queries per batch: a leaf's worth for the tree, a cache-friendly block for brute force.
+  /// Queries per batch: a leaf's worth for the tree, a cache-friendly block for the scan.
   Index batch_capacity() const noexcept {
-    return use_tree_ ? detail::TreeWalk<T>::lanes : Index{32};
+    return search_ == detail::NeighborSearch::tree ? detail::TreeWalk<T>::lanes : Index{32};
   }
 
   KdTree(const MatrixRef<T>& X, Index leaf_size, detail::NeighborSearch search);
+  /// The path the automatic search takes for n rows of d features.
+  static detail::NeighborSearch automatic_search(Index n, Index d) noexcept {
+    if (n <= max_scan_rows) return detail::NeighborSearch::scan;
+    return d <= max_tree_features ? detail::NeighborSearch::tree : detail::NeighborSearch::gemm;
+  }
 
   void build(const MatrixRef<T>& X);
   /// Runs `fill(batch)` until it adds no query, answering each batch into `out`.
@@ -330,11 +257,15 @@ class KdTree {
   typename detail::TreeWalk<T>::LaneMask live_lanes(
       const detail::TreeWalk<T>& walk, Index node,
       const typename detail::TreeWalk<T>::Bounds& bounds) const noexcept;
-  void search_brute_force(detail::QueryBatch<T>& batch) const;
+  void search_scan(detail::QueryBatch<T>& batch) const;
   /// Squared distance from x to node's box: picks the leaf a query falls in.
   T point_box_distance2(const T* x, Index node) const noexcept;
   /// Copies indexed position p's coordinates to `to`.
   void gather(Index position, T* to) const noexcept {
+    if (search_ == detail::NeighborSearch::gemm) {
+      std::copy_n(gemm_.row(position), d_, to);
+      return;
+    }
     const T* block = blocks_.data() + (position - position % detail::scan_chunk) * d_;
     for (Index j = 0; j < d_; ++j)
       to[j] = block[j * detail::scan_chunk + position % detail::scan_chunk];
@@ -343,15 +274,16 @@ class KdTree {
   Index n_ = 0;
   Index d_ = 0;
   Index leaf_size_ = detail::default_leaf_size;
-  bool use_tree_ = true;
-  /// Rows by position, in blocks of scan_chunk (the last one padded with zeros): block b holds
-  /// positions [b * scan_chunk, (b + 1) * scan_chunk), feature after feature.
+  detail::NeighborSearch search_ = detail::NeighborSearch::tree;  ///< never automatic
+  /// Tree and scan: rows by position, in blocks of scan_chunk (the last one padded with zeros):
+  /// block b holds positions [b * scan_chunk, (b + 1) * scan_chunk), feature after feature.
   std::vector<T> blocks_;
-  std::vector<Index> order_;  ///< order_[position] = row index in X
-  std::vector<Node> nodes_;   ///< the tree in one flat array; root at 0
-  std::vector<T> boxes_;      ///< per node: d lower bounds, then d upper bounds
-  Index depth_ = 0;           ///< longest root-to-leaf path, to size the search stack
-  T prune_slack_ = 0;         ///< relative slack that keeps box pruning safe under FMA contraction
+  detail::GemmSearch<T> gemm_;  ///< the matrix-product brute force: its own row-major copy
+  std::vector<Index> order_;    ///< order_[position] = row index in X
+  std::vector<Node> nodes_;     ///< the tree in one flat array; root at 0
+  std::vector<T> boxes_;        ///< per node: d lower bounds, then d upper bounds
+  Index depth_ = 0;             ///< longest root-to-leaf path, to size the search stack
+  T prune_slack_ = 0;  ///< relative slack that keeps box pruning safe under FMA contraction
 };
 
 namespace detail {
@@ -365,7 +297,21 @@ struct KdTreeAccess {
   /// Whether the tree path runs.
   template <Scalar T>
   static bool uses_tree(const KdTree<T>& tree) noexcept {
-    return tree.use_tree_;
+    return tree.search_ == NeighborSearch::tree;
+  }
+  /// query_self through the matrix product without pairing tiles (the path of many rows).
+  template <Scalar T>
+  static Neighbors<T> query_self_unpaired(const KdTree<T>& tree, Index k) {
+    Neighbors<T> out;
+    out.indices.resize(tree.size(), k);
+    out.distances.resize(tree.size(), k);
+    tree.gemm_.query_self(k, out, false);
+    return out;
+  }
+  /// The path that runs (never automatic).
+  template <Scalar T>
+  static NeighborSearch search(const KdTree<T>& tree) noexcept {
+    return tree.search_;
   }
 };
 
@@ -379,23 +325,18 @@ KdTree<T>::KdTree(const MatrixRef<T>& X, Index leaf_size, detail::NeighborSearch
   raise_if(check_training_data(X, 1, "X"));
   if (leaf_size < 1)
     raise(parameter_error("leaf_size", "at least 1", static_cast<double>(leaf_size)));
-  switch (search) {
-    case detail::NeighborSearch::automatic:
-      use_tree_ = d_ <= max_tree_features && n_ > max_brute_force_rows;
-      break;
-    case detail::NeighborSearch::tree:
-      use_tree_ = true;
-      break;
-    case detail::NeighborSearch::brute_force:
-      use_tree_ = false;
-      break;
+  search_ = search == detail::NeighborSearch::automatic ? automatic_search(n_, d_) : search;
+  order_.resize(detail::to_size(n_));
+  std::iota(order_.begin(), order_.end(), Index{0});
+  // The product's error bound needs finite centred norms: data beyond them is scanned instead.
+  if (search_ == detail::NeighborSearch::gemm) {
+    if (gemm_.build(X)) return;
+    search_ = detail::NeighborSearch::scan;
   }
   // A box bound and a point's distance round alike unless the compiler fuses one into FMAs and
   // not the other; a few ulps per feature of slack covers that and prunes almost as well.
   prune_slack_ = static_cast<T>(4 * (d_ + 1)) * std::numeric_limits<T>::epsilon();
-  order_.resize(detail::to_size(n_));
-  std::iota(order_.begin(), order_.end(), Index{0});
-  if (use_tree_) build(X);
+  if (search_ == detail::NeighborSearch::tree) build(X);
   // Positions in order_'s order, feature-major: a leaf's rows are contiguous in every column.
   const Index padded = (n_ + detail::scan_chunk - 1) / detail::scan_chunk * detail::scan_chunk;
   blocks_.assign(detail::to_size(padded * d_), T{0});
@@ -573,7 +514,7 @@ T KdTree<T>::point_box_distance2(const T* x, Index node) const noexcept {
 }
 
 template <Scalar T>
-void KdTree<T>::search_brute_force(detail::QueryBatch<T>& batch) const {
+void KdTree<T>::search_scan(detail::QueryBatch<T>& batch) const {
   const Index block = scan_block();
   for (Index begin = 0; begin < n_; begin += block) {
     for (Index i = 0; i < batch.count; ++i) {
@@ -593,10 +534,10 @@ void KdTree<T>::search_batches(Neighbors<T>& out, Fill fill) const {
     batch.clear();
     fill(batch);
     if (batch.count == 0) return;
-    if (use_tree_) {
+    if (search_ == detail::NeighborSearch::tree) {
       search_tree(batch, walk);
     } else {
-      search_brute_force(batch);
+      search_scan(batch);
     }
     batch.write(out);
   }
@@ -618,12 +559,16 @@ Neighbors<T> KdTree<T>::query(const MatrixRef<T>& Q, Index k) const {
   Neighbors<T> out;
   out.indices.resize(Q.rows(), k);
   out.distances.resize(Q.rows(), k);
+  if (search_ == detail::NeighborSearch::gemm) {
+    gemm_.query(Q, k, out);
+    return out;
+  }
   // Queries that fall in the same leaf go together: they walk nearly the same nodes.
   std::vector<Index> sorted(detail::to_size(Q.rows()));
   std::iota(sorted.begin(), sorted.end(), Index{0});
   std::vector<Index> leaf_of(sorted.size(), 0);
   std::vector<T> row(detail::to_size(d_));
-  if (use_tree_) {
+  if (search_ == detail::NeighborSearch::tree) {
     for (Index i = 0; i < Q.rows(); ++i) {
       for (Index j = 0; j < d_; ++j) row[detail::to_size(j)] = Q(i, j);
       Index id = 0;
@@ -666,6 +611,10 @@ Neighbors<T> KdTree<T>::query_self(Index k) const {
   Neighbors<T> out;
   out.indices.resize(n_, k);
   out.distances.resize(n_, k);
+  if (search_ == detail::NeighborSearch::gemm) {
+    gemm_.query_self(k, out);
+    return out;
+  }
   // Consecutive positions are neighbours in tree order: one batch walks nearly one path.
   std::vector<Index> batch_ends;
   for (Index end = batch_capacity(); end - batch_capacity() < n_; end += batch_capacity())

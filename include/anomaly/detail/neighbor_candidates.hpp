@@ -1,0 +1,114 @@
+#pragma once
+// What every exact k-nearest-neighbour search of KdTree shares: the answer type, the one formula
+// for a squared distance, and the heap of the k best candidates with its tie rule.
+#include <anomaly/core/types.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+namespace anomaly {
+
+/// k nearest neighbours of each query row: row q holds its k neighbours, nearest first.
+template <Scalar T>
+struct Neighbors {
+  /// n_queries x k, row indices into the indexed matrix
+  Eigen::Matrix<Index, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> indices;
+  /// n_queries x k, Euclidean (not squared), ascending
+  Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> distances;
+};
+
+namespace detail {
+
+/// Vector positions are std::size_t, Eigen's are Index: one named cast between them.
+constexpr std::size_t to_size(Index i) noexcept {
+  return static_cast<std::size_t>(i);
+}
+
+/// sum + difference^2, rounded once where the target has a fast FMA and twice elsewhere, written
+/// out so that the compiler cannot fuse it in one search path and not in the other.
+template <class T>
+inline T add_square(T sum, T difference) noexcept {
+#if (defined(__FP_FAST_FMA) && defined(__FP_FAST_FMAF)) || defined(__FMA__) || \
+    defined(__ARM_FEATURE_FMA)
+  return std::fma(difference, difference, sum);
+#else
+  return sum + difference * difference;
+#endif
+}
+
+/// The one formula of every search path: for each of `Lanes` rows p, the squared distance
+/// sum over j = 0, 1, ..., d - 1 of (query[j] - value(j, p))^2, accumulated in T from feature 0
+/// up with add_square. The lanes are independent sums that the compiler may vectorize or
+/// interleave; each one's bits depend only on the query and its row, whatever the row's layout.
+template <std::size_t Lanes, class T, class Value>
+inline std::array<T, Lanes> lane_distances(const T* query, Index d, Value value) noexcept {
+  std::array<T, Lanes> sums{};  // local, so that it stays in registers
+  for (Index j = 0; j < d; ++j) {
+    const T q = query[j];
+    for (std::size_t p = 0; p < Lanes; ++p) sums[p] = add_square(sums[p], q - value(j, p));
+  }
+  return sums;
+}
+
+/// One neighbour candidate; candidates order by squared distance, then by the smaller row index,
+/// so ties never depend on the order in which rows are visited.
+template <class T>
+struct Candidate {
+  T distance2;
+  Index index;
+  friend bool operator<(const Candidate& a, const Candidate& b) noexcept {
+    return a.distance2 < b.distance2 || (a.distance2 == b.distance2 && a.index < b.index);
+  }
+};
+
+/// The k best candidates seen so far: a max-heap, so the one to beat is at the front. What it
+/// holds depends only on the candidates offered, never on their order.
+template <class T>
+class CandidateHeap {
+ public:
+  void reset(Index k) {
+    k_ = to_size(k);
+    items_.clear();
+    items_.reserve(k_);
+  }
+  bool full() const noexcept { return items_.size() == k_; }
+  /// Candidates still wanted before the heap is full.
+  std::size_t missing() const noexcept { return k_ - items_.size(); }
+  const Candidate<T>& worst() const noexcept { return items_.front(); }
+  /// No candidate farther than this can enter: the worst one's distance once full.
+  T bound() const noexcept { return full() ? items_.front().distance2 : infinity(); }
+
+  void offer(T distance2, Index index) {
+    const Candidate<T> candidate{distance2, index};
+    if (items_.size() < k_) {
+      items_.push_back(candidate);
+      std::push_heap(items_.begin(), items_.end());
+    } else if (candidate < items_.front()) {
+      std::pop_heap(items_.begin(), items_.end());
+      items_.back() = candidate;
+      std::push_heap(items_.begin(), items_.end());
+    }
+  }
+
+  /// Writes the candidates, nearest first, to row `row` of `out` (and empties the heap's order).
+  void write(Neighbors<T>& out, Index row) {
+    std::sort_heap(items_.begin(), items_.end());
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      const auto column = static_cast<Index>(i);
+      out.indices(row, column) = items_[i].index;
+      out.distances(row, column) = std::sqrt(items_[i].distance2);
+    }
+  }
+
+ private:
+  static constexpr T infinity() noexcept { return std::numeric_limits<T>::infinity(); }
+  std::size_t k_ = 0;
+  std::vector<Candidate<T>> items_;
+};
+
+}  // namespace detail
+}  // namespace anomaly
