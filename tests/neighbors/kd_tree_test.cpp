@@ -90,12 +90,9 @@ void check_all_paths(const Matrix<T>& X, const Matrix<T>& Q, const std::vector<I
   // Leaves of one row (deepest tree), of five, of 16, the default size of this layout, and the
   // two brute forces.
   const std::pair<Index, NeighborSearch> paths[] = {
-      {1, NeighborSearch::tree},
-      {5, NeighborSearch::tree},
-      {16, NeighborSearch::automatic},
-      {anomaly::detail::default_leaf_size, NeighborSearch::tree},
-      {16, NeighborSearch::scan},
-      {16, NeighborSearch::gemm}};
+      {1, NeighborSearch::tree},       {5, NeighborSearch::tree},
+      {16, NeighborSearch::automatic}, {anomaly::detail::default_leaf_size, NeighborSearch::tree},
+      {16, NeighborSearch::scan},      {16, NeighborSearch::gemm}};
   for (const auto& [leaf_size, search] : paths) {
     const auto tree = KdTreeAccess::make<T>(X, leaf_size, search);
     REQUIRE(tree.size() == X.rows());
