@@ -4,6 +4,7 @@
 #include <anomaly/core/types.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <optional>
 
 namespace anomaly {
@@ -64,7 +65,8 @@ std::optional<Error> check_max_abs(const Eigen::DenseBase<Derived>& X, double li
 /// Why `X` cannot be fitted by a detector that numbers its rows in 32 bits: more than 2^32 - 1.
 template <class Derived>
 std::optional<Error> check_rows_fit_32_bits(const Eigen::DenseBase<Derived>& X) {
-  if (X.rows() <= Index{0xFFFFFFFF}) return std::nullopt;
+  // Unsigned, so that it also compiles where Index has 32 bits (firmware).
+  if (static_cast<std::uint64_t>(X.rows()) <= std::uint64_t{0xFFFFFFFF}) return std::nullopt;
   return Error::make(ErrorCode::invalid_parameter, "X has %ld rows: at most 2^32 - 1 can be fitted",
                      static_cast<long>(X.rows()));
 }
