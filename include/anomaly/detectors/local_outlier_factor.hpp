@@ -67,11 +67,11 @@ struct LocalOutlierFactorModel {
   using Scalar = T;
   static constexpr const char* serial_tag = "local_outlier_factor";
 
-  Index neighbors = 0;               ///< k used: min(n_neighbors, rows - 1)
-  KdTree<T> index;                   ///< the training rows
-  Vector<T> k_distance;              ///< each training row's k-distance (see reachability_floor)
-  Vector<T> density;                 ///< each training row's local reachability density
-  T threshold = 0;                   ///< scores above this are anomalies
+  Index neighbors = 0;   ///< k used: min(n_neighbors, rows - 1)
+  KdTree<T> index;       ///< the training rows
+  Vector<T> k_distance;  ///< each training row's k-distance (see replace_zero_k_distances)
+  Vector<T> density;     ///< each training row's local reachability density
+  T threshold = 0;       ///< scores above this are anomalies
   ScoreSummary<T> training_summary;  ///< bounded summary of the training rows' own LOF
 
   Index n_features() const noexcept { return index.n_features(); }
