@@ -94,7 +94,8 @@ struct GemmFilter {
 /// each pair of tiles once and uses it both ways. Per query, the rows that pass the filter
 /// tighten its bound V (a heap of the k smallest upper bounds) and wait in a short list; at the
 /// end (or when the list is full of near-ties) they are evaluated with the exact formula
-/// (lane_distances, `lanes` rows at a time, on the original values) into the query's heap.
+/// (lane_distances, `lanes` rows at a time, on the original values) into the query's best
+/// candidates.
 template <class T>
 class GemmSearch {
  public:
@@ -146,7 +147,7 @@ class GemmSearch {
   void consider(States& states, Index q, T approx, T s, Index row) const;
   /// Drops the waiting rows that V now rejects; evaluates them all when near-ties fill the list.
   void prune(States& states, Index q) const;
-  /// Evaluates q's waiting rows that still pass with the exact formula, into its heap.
+  /// Evaluates q's waiting rows that still pass with the exact formula, into its candidates.
   void evaluate(States& states, Index q) const;
   /// Unpaired products, one tile of queries at a time: `load(first, m, states, work)` sets the
   /// states of queries [first, first + m) and their centred rows (work.left).
@@ -163,7 +164,7 @@ class GemmSearch {
 };
 
 /// The search state of a set of queries: each one's coordinates (original values), centred
-/// squared norm, excluded row, bound V, heap of upper bounds, waiting rows and exact heap.
+/// squared norm, excluded row, bound V, heap of upper bounds, waiting rows and exact candidates.
 template <class T>
 struct GemmSearch<T>::States {
   Index k;
@@ -176,7 +177,7 @@ struct GemmSearch<T>::States {
   std::vector<Index> upper_size;
   std::vector<Approximate> waiting;  ///< count x capacity
   std::vector<Index> waiting_size;
-  std::vector<CandidateHeap<T>> exact;
+  std::vector<BestCandidates<T>> exact;
 
   States(Index count, Index k_)
       : k(k_),
@@ -193,7 +194,7 @@ struct GemmSearch<T>::States {
   /// Bytes per query, to choose between paired and unpaired products.
   static std::size_t bytes(Index k) noexcept {
     return to_size(k) * (sizeof(T) + sizeof(Candidate<T>)) +
-           to_size(2 * k + 16) * sizeof(Approximate) + 4 * sizeof(T) + sizeof(CandidateHeap<T>);
+           to_size(2 * k + 16) * sizeof(Approximate) + 4 * sizeof(T) + sizeof(BestCandidates<T>);
   }
   void reset(Index q, const T* coordinates, T squared_norm, Index excluded) {
     query[to_size(q)] = coordinates;
@@ -434,7 +435,7 @@ void GemmSearch<T>::evaluate(States& states, Index q) const {
   const auto at = to_size(q);
   const Approximate* waiting = states.waiting.data() + q * states.capacity;
   const Index size = states.waiting_size[at];
-  CandidateHeap<T>& heap = states.exact[at];
+  BestCandidates<T>& best = states.exact[at];
   const T norm = states.norm[at];
   std::array<Index, lanes> group{};
   for (Index next = 0; next < size;) {
@@ -451,8 +452,8 @@ void GemmSearch<T>::evaluate(States& states, Index q) const {
     for (std::size_t p = 0; p < lanes; ++p) rows[p] = row(group[p < filled ? p : 0]);
     const auto distances2 = lane_distances<lanes>(
         states.query[at], d_, [&rows](Index j, std::size_t p) { return rows[p][j]; });
-    for (std::size_t p = 0; p < filled; ++p) heap.offer(distances2[p], group[p]);
-    states.bound[at] = std::min(states.bound[at], heap.bound());
+    for (std::size_t p = 0; p < filled; ++p) best.offer(distances2[p], group[p]);
+    states.bound[at] = std::min(states.bound[at], best.bound());
   }
   states.waiting_size[at] = 0;
 }

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <utility>
@@ -40,14 +41,14 @@ struct QueryBatch {
   std::vector<T> coordinates;
   std::vector<Index> excluded;
   std::vector<Index> output_rows;
-  std::vector<CandidateHeap<T>> heaps;
+  std::vector<BestCandidates<T>> best;
 
   QueryBatch(Index capacity, Index features)
       : d(features),
         coordinates(to_size(capacity * features)),
         excluded(to_size(capacity)),
         output_rows(to_size(capacity)),
-        heaps(to_size(capacity)) {}
+        best(to_size(capacity)) {}
 
   /// Starts an empty batch whose answers hold k neighbours.
   void clear() noexcept { count = 0; }
@@ -56,12 +57,12 @@ struct QueryBatch {
     const auto slot = to_size(count++);
     excluded[slot] = exclude;
     output_rows[slot] = output_row;
-    heaps[slot].reset(k);
+    best[slot].reset(k);
     return coordinates.data() + slot * to_size(d);
   }
   const T* query(Index i) const noexcept { return coordinates.data() + i * d; }
   void write(Neighbors<T>& out) {
-    for (Index i = 0; i < count; ++i) heaps[to_size(i)].write(out, output_rows[to_size(i)]);
+    for (Index i = 0; i < count; ++i) best[to_size(i)].write(out, output_rows[to_size(i)]);
   }
 };
 
@@ -87,17 +88,22 @@ struct TreeWalk {
   using LaneMask = std::uint32_t;
   static_assert(lanes <= 32, "one bit per lane");
   using Bounds = std::array<T, lanes>;
+  /// A node to visit; its lanes' bounds wait in bounds[slot].
   struct Pending {
     Index node;
-    Bounds bounds;
+    Index slot;
   };
   std::vector<T> coordinates;  ///< d x lanes
   Bounds worst{};              ///< k-th candidate's squared distance; infinity until k are found
   std::array<Index, lanes> worst_index{};
   std::vector<Pending> stack;
+  /// Two slots per depth: the children of a node at depth L take 2 (L + 1) and 2 (L + 1) + 1.
+  /// Depths on the stack never decrease from bottom to top, so nothing deeper than L waits when
+  /// a node at depth L is expanded: bounds are written in place, never copied.
+  std::vector<Bounds> bounds;
   LaneMask used = 0;  ///< lanes holding a query
 
-  /// Loads the batch's queries into lanes; its heaps are empty.
+  /// Loads the batch's queries into lanes; their candidate lists are empty.
   void load(const QueryBatch<T>& batch) {
     coordinates.assign(to_size(batch.d * lanes), T{0});
     for (Index i = 0; i < batch.count; ++i) {
@@ -107,10 +113,10 @@ struct TreeWalk {
     worst_index.fill(std::numeric_limits<Index>::max());
     used = batch.count == lanes ? ~LaneMask{0} : (LaneMask{1} << batch.count) - 1;
   }
-  /// Lane i's heap changed: its bound is the k-th candidate's, once it has k.
-  void refresh(const CandidateHeap<T>& heap, Index i) noexcept {
-    worst[to_size(i)] = heap.bound();
-    worst_index[to_size(i)] = heap.full() ? heap.worst().index : std::numeric_limits<Index>::max();
+  /// Lane i's candidates changed: its bound is the k-th candidate's, once it has k.
+  void refresh(const BestCandidates<T>& best, Index i) noexcept {
+    worst[to_size(i)] = best.bound();
+    worst_index[to_size(i)] = best.full() ? best.worst().index : std::numeric_limits<Index>::max();
   }
 };
 
@@ -135,9 +141,9 @@ template <class T>
 void scan_rows(QueryBatch<T>& batch, Index i, const T* blocks, Index begin, Index end,
                const Index* row_of) {
   const T* query = batch.query(i);
-  auto& heap = batch.heaps[to_size(i)];
+  auto& best = batch.best[to_size(i)];
   const Index exclude = batch.excluded[to_size(i)];
-  T bound = heap.bound();
+  T bound = best.bound();
   // Whole blocks, so the loop has a fixed trip count and vectorizes; the rows of a block
   // outside [begin, end) (another leaf's, or padding) are computed and ignored.
   for (Index first = begin - begin % scan_chunk; first < end; first += scan_chunk) {
@@ -157,8 +163,8 @@ void scan_rows(QueryBatch<T>& batch, Index i, const T* blocks, Index begin, Inde
       if (distances2[p] > bound) continue;  // ties may still win by index: offer() decides
       const Index row = row_of[to_size(first) + p];
       if (row == exclude) continue;
-      heap.offer(distances2[p], row);
-      bound = heap.bound();
+      best.offer(distances2[p], row);
+      bound = best.bound();
     }
   }
 }
@@ -443,9 +449,20 @@ typename detail::TreeWalk<T>::LaneMask KdTree<T>::live_lanes(
     const auto later = static_cast<unsigned>(min_index > walk.worst_index[lane]);
     behind[lane] = static_cast<std::uint8_t>(farther | (as_far & later));
   }
-  typename detail::TreeWalk<T>::LaneMask live = 0;
-  for (std::size_t lane = 0; lane < lanes; ++lane) {
-    live |= static_cast<typename detail::TreeWalk<T>::LaneMask>(behind[lane] ^ 1U) << lane;
+  using LaneMask = typename detail::TreeWalk<T>::LaneMask;
+  LaneMask live = 0;
+  if constexpr (std::endian::native == std::endian::little && lanes % 8 == 0) {
+    // Eight 0/1 bytes at a time: the product gathers byte i's bit into bit 56 + i, no carries.
+    for (std::size_t at = 0; at < lanes; at += 8) {
+      std::uint64_t bytes;
+      std::memcpy(&bytes, behind.data() + at, sizeof bytes);
+      const auto bits = ((bytes ^ 0x0101010101010101U) * 0x0102040810204080U) >> 56;
+      live |= static_cast<LaneMask>(bits << at);
+    }
+  } else {
+    for (std::size_t lane = 0; lane < lanes; ++lane) {
+      live |= static_cast<LaneMask>(behind[lane] ^ 1U) << lane;
+    }
   }
   return live & walk.used;
 }
@@ -455,26 +472,30 @@ void KdTree<T>::search_tree(detail::QueryBatch<T>& batch, detail::TreeWalk<T>& w
   using Walk = detail::TreeWalk<T>;
   walk.load(batch);
   walk.stack.clear();
-  walk.stack.push_back({Index{0}, typename Walk::Bounds{}});
-  typename Walk::Bounds left_bounds;
-  typename Walk::Bounds right_bounds;
+  walk.stack.push_back({Index{0}, Index{0}});
+  walk.bounds[0].fill(T{0});
   while (!walk.stack.empty()) {
     const typename Walk::Pending pending = walk.stack.back();
     walk.stack.pop_back();
-    const typename Walk::LaneMask live = live_lanes(walk, pending.node, pending.bounds);
+    const typename Walk::LaneMask live =
+        live_lanes(walk, pending.node, walk.bounds[detail::to_size(pending.slot)]);
     if (live == 0) continue;
     const Node& node = nodes_[detail::to_size(pending.node)];
     if (node.first_child == 0) {
       for (auto lanes = live; lanes != 0; lanes &= lanes - 1) {
         const auto i = static_cast<Index>(std::countr_zero(lanes));
         detail::scan_rows(batch, i, blocks_.data(), node.begin, node.end, order_.data());
-        walk.refresh(batch.heaps[detail::to_size(i)], i);
+        walk.refresh(batch.best[detail::to_size(i)], i);
       }
       continue;
     }
     // A child box lies inside its parent's, so a lane pruned here stays pruned below.
     const Index left = node.first_child;
     const Index right = left + 1;
+    const Index left_slot = (pending.slot / 2 + 1) * 2;
+    const Index right_slot = left_slot + 1;
+    auto& left_bounds = walk.bounds[detail::to_size(left_slot)];
+    auto& right_bounds = walk.bounds[detail::to_size(right_slot)];
     lane_bounds(walk, left, left_bounds);
     lane_bounds(walk, right, right_bounds);
     const typename Walk::LaneMask left_live = live_lanes(walk, left, left_bounds);
@@ -487,16 +508,15 @@ void KdTree<T>::search_tree(detail::QueryBatch<T>& batch, detail::TreeWalk<T>& w
       left_sum += left_bounds[lane];
       right_sum += right_bounds[lane];
     }
-    const auto push = [&](Index child, typename Walk::LaneMask child_live,
-                          const typename Walk::Bounds& bounds) {
-      if (child_live != 0) walk.stack.push_back({child, bounds});
+    const auto push = [&](Index child, typename Walk::LaneMask child_live, Index slot) {
+      if (child_live != 0) walk.stack.push_back({child, slot});
     };
     if (left_sum <= right_sum) {
-      push(right, right_live, right_bounds);
-      push(left, left_live, left_bounds);
+      push(right, right_live, right_slot);
+      push(left, left_live, left_slot);
     } else {
-      push(left, left_live, left_bounds);
-      push(right, right_live, right_bounds);
+      push(left, left_live, left_slot);
+      push(right, right_live, right_slot);
     }
   }
 }
@@ -530,6 +550,7 @@ void KdTree<T>::search_batches(Neighbors<T>& out, Fill fill) const {
   detail::QueryBatch<T> batch(batch_capacity(), d_);
   detail::TreeWalk<T> walk;
   walk.stack.reserve(detail::to_size(depth_ + 2));
+  walk.bounds.resize(detail::to_size(2 * (depth_ + 1)));
   for (;;) {
     batch.clear();
     fill(batch);
