@@ -77,39 +77,36 @@ class BestCandidates {
 
   void reset(Index k) {
     k_ = to_size(k);
-    items_.clear();
-    items_.reserve(k_);
+    items_.resize(k_);
+    size_ = 0;
   }
   /// Whether k candidates are held.
-  bool full() const noexcept { return items_.size() == k_; }
+  bool full() const noexcept { return size_ == k_; }
   /// The k-th candidate once full: only candidates before it can still enter.
-  const Candidate<T>& worst() const noexcept { return sorted() ? items_.back() : items_.front(); }
+  const Candidate<T>& worst() const noexcept { return items_[sorted() ? k_ - 1 : 0]; }
   /// No candidate farther than this can enter: the worst one's distance once full.
   T bound() const noexcept { return full() ? worst().distance2 : infinity(); }
 
   void offer(T distance2, Index index) {
     const Candidate<T> candidate{distance2, index};
     if (full() && !(candidate < worst())) return;
+    const auto first = items_.begin();
     if (!sorted()) {
-      if (full()) {
-        std::pop_heap(items_.begin(), items_.end());
-        items_.pop_back();
-      }
-      items_.push_back(candidate);
-      std::push_heap(items_.begin(), items_.end());
+      if (full()) std::pop_heap(first, first + static_cast<std::ptrdiff_t>(size_));
+      items_[full() ? k_ - 1 : size_++] = candidate;
+      std::push_heap(first, first + static_cast<std::ptrdiff_t>(size_));
       return;
     }
-    if (full()) items_.pop_back();
-    std::size_t at = items_.size();
-    items_.push_back(candidate);
+    std::size_t at = full() ? k_ - 1 : size_++;
     for (; at > 0 && candidate < items_[at - 1]; --at) items_[at] = items_[at - 1];
     items_[at] = candidate;
   }
 
   /// Writes the candidates, nearest first, to row `row` of `out` (and leaves them sorted).
   void write(Neighbors<T>& out, Index row) {
-    if (!sorted()) std::sort_heap(items_.begin(), items_.end());
-    for (std::size_t i = 0; i < items_.size(); ++i) {
+    if (!sorted())
+      std::sort_heap(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(size_));
+    for (std::size_t i = 0; i < size_; ++i) {
       const auto column = static_cast<Index>(i);
       out.indices(row, column) = items_[i].index;
       out.distances(row, column) = std::sqrt(items_[i].distance2);
@@ -120,7 +117,9 @@ class BestCandidates {
   static constexpr T infinity() noexcept { return std::numeric_limits<T>::infinity(); }
   bool sorted() const noexcept { return k_ <= sorted_limit; }
   std::size_t k_ = 0;
-  std::vector<Candidate<T>> items_;  ///< sorted nearest first, or a max-heap
+  std::size_t size_ = 0;
+  /// k slots; the first size_ hold the candidates, nearest first or as a max-heap.
+  std::vector<Candidate<T>> items_;
 };
 
 }  // namespace detail
