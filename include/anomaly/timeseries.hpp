@@ -1,0 +1,5 @@
+#pragma once
+// Umbrella of timeseries/: decompositions and period estimation.
+#include <anomaly/timeseries/period.hpp>
+#include <anomaly/timeseries/seasonal_decompose.hpp>
+#include <anomaly/timeseries/series.hpp>
