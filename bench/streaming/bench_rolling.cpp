@@ -1,4 +1,5 @@
-// Rolling detectors, one sample at a time and by blocks, window 1024: samples per second.
+// Streaming detectors, one sample at a time and by blocks (rolling ones: window 1024): samples per
+// second.
 #include <anomaly/core/random.hpp>
 #include <anomaly/streaming.hpp>
 
@@ -54,13 +55,16 @@ const std::vector<T>& alternating() {
   return x;
 }
 
-/// One sample at a time with window state.range(0) (O(log window) per sample shows as a slow
-/// decline) over `data`.
-template <class Detector, const std::vector<typename Detector::Scalar>& (*data)()>
+/// One sample at a time over `data`, with the Params field `size` (the window by default) set to
+/// state.range(0): O(log window) per sample shows as a slow decline.
+template <class Detector, const std::vector<typename Detector::Scalar>& (*data)(),
+          anomaly::Index Detector::Params::*size = &Detector::Params::window>
 void per_sample_window(benchmark::State& state) {
   using T = typename Detector::Scalar;
   const auto& x = data();
-  Detector detector({.window = state.range(0)});
+  typename Detector::Params params;
+  params.*size = state.range(0);
+  Detector detector(params);
   for (auto _ : state) {
     T total = 0;
     for (const T v : x) total += detector.update(v);
@@ -85,6 +89,21 @@ void per_block(benchmark::State& state) {
 
 }  // namespace
 
+// StreamingSeasonal at periods 24 and 288 (issue 5: >= 10 M samples/s at period 24).
+BENCHMARK(per_sample_window<anomaly::StreamingSeasonal<float>, series<float>,
+                            &anomaly::StreamingSeasonalParams::period>)
+    ->Name("StreamingSeasonal<float>/update")
+    ->Arg(24)
+    ->Arg(288);
+BENCHMARK(per_sample_window<anomaly::StreamingSeasonal<double>, series<double>,
+                            &anomaly::StreamingSeasonalParams::period>)
+    ->Name("StreamingSeasonal<double>/update")
+    ->Arg(24)
+    ->Arg(288);
+BENCHMARK(per_sample_window<anomaly::StreamingSeasonal<float, 288>, series<float>,
+                            &anomaly::StreamingSeasonalParams::period>)
+    ->Name("StreamingSeasonal<float,288>/update")
+    ->Arg(24);
 BENCHMARK(per_sample<anomaly::RollingZScore<float>>)->Name("RollingZScore<float>/update");
 BENCHMARK(per_block<anomaly::RollingZScore<float>>)->Name("RollingZScore<float>/block");
 BENCHMARK(per_sample<anomaly::RollingZScore<double>>)->Name("RollingZScore<double>/update");

@@ -365,8 +365,8 @@ TEST_CASE("help and list exit 0; list shows every algorithm with its defaults") 
   CHECK(scratch.run("detect --help").code == 0);
   const Result result = scratch.run("list");
   REQUIRE(result.code == 0);
-  for (const std::string name :
-       {"zscore", "modified_zscore", "iqr", "rolling_zscore", "rolling_mad", "rolling_iqr"}) {
+  for (const std::string name : {"zscore", "modified_zscore", "iqr", "rolling_zscore",
+                                 "rolling_mad", "rolling_iqr", "seasonal"}) {
     CHECK(contains(result.out, "\n  " + name + "\n"));
   }
   CHECK(contains(result.out, "--set threshold=3.5"));
@@ -388,6 +388,30 @@ TEST_CASE("detect runs a rolling algorithm over the rows in order, as stream doe
   const Result streamed = scratch.run("stream " + flags, text);
   REQUIRE(streamed.code == 0);
   CHECK(streamed.out == detected.out);
+}
+
+TEST_CASE("seasonal scores a sample against its phase of the period, in detect and stream") {
+  const Scratch scratch;
+  // A period-4 pattern, gently noisy; row 61 takes the value of the opposite phase.
+  std::string text = "value\n";
+  const double pattern[] = {10, 14, 10, 6};
+  for (int t = 0; t < 80; ++t) {
+    const double value = t == 61 ? pattern[(t + 2) % 4] : pattern[t % 4] + 0.1 * ((t * 7) % 5 - 2);
+    text += std::to_string(value) + "\n";
+  }
+  const std::string flags = "-a seasonal --set period=4 --set min_cycles=3";
+  const Result streamed = scratch.run("stream " + flags, text);
+  REQUIRE(streamed.code == 0);
+  const auto scores = scores_of(streamed.out);
+  REQUIRE(scores.size() == 80);
+  for (std::size_t t = 0; t < 12; ++t) CHECK(scores[t] == 0.0);  // three cycles of warm-up
+  CHECK(scores[61] > 10);
+  std::size_t flagged = 0;
+  for (std::size_t t = 12; t < scores.size(); ++t) flagged += scores[t] > 3.5;
+  CHECK(flagged <= 3);  // row 61, and at most the two rows its clipped residual disturbs
+  const Result detected = scratch.run("detect " + flags + " " + scratch.write("s.csv", text));
+  REQUIRE(detected.code == 0);
+  CHECK(detected.out == streamed.out);
 }
 
 TEST_CASE("stream prints each score as soon as its row arrives, before the input ends") {

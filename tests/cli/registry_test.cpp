@@ -108,7 +108,7 @@ TEST_CASE("every algorithm lists its parameters with defaults and meanings") {
   }
   CHECK(names == std::vector<std::string>{"zscore", "modified_zscore", "iqr", "iforest", "lof",
                                           "elliptic", "rolling_zscore", "rolling_mad",
-                                          "rolling_iqr"});
+                                          "rolling_iqr", "seasonal"});
   const auto& iqr = anomaly::cli::find_algorithm("iqr");
   CHECK(iqr.parameters[0].name == "fence");
   CHECK(iqr.parameters[0].default_value == "1.5");

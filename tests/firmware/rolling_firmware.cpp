@@ -1,4 +1,4 @@
-// Firmware smoke test: the fixed-capacity rolling detectors in float on a Cortex-M4F, with no
+// Firmware smoke test: the fixed-capacity streaming detectors in float on a Cortex-M4F, with no
 // heap after construction and no exceptions. Planted spikes must be flagged, and nothing else.
 #include <anomaly/streaming.hpp>
 
@@ -37,6 +37,8 @@ int main() {
   anomaly::RollingZScore<float, 128> z({.window = 128, .threshold = 6.0});
   anomaly::RollingMedianAbsoluteDeviation<float, 128> mad({.window = 128, .threshold = 8.0});
   anomaly::RollingInterquartileRange<float, 128> iqr({.window = 128, .fence = 3.0});
+  // The sensor's ramp repeats every 400 samples: the seasonal detector learns it (2 cycles).
+  anomaly::StreamingSeasonal<float, 400> seasonal({.period = 400, .threshold = 6.0});
   Sensor sensor;
   int missed = 0, false_alarms = 0;
   rcm_forbid_heap();  // from here on, any allocation stops the program (exit 127)
@@ -47,17 +49,20 @@ int main() {
     const bool flagged_z = z.is_anomaly(z.update(x));
     const bool flagged_mad = mad.is_anomaly(mad.update(x));
     const bool flagged_iqr = iqr.is_anomaly(iqr.update(x));
+    const bool flagged_seasonal = seasonal.is_anomaly(seasonal.update(x));
     const int votes = int(flagged_z) + int(flagged_mad) + int(flagged_iqr);
     if (is_spike(t) && votes != 3) ++missed;
-    if (!is_spike(t) && (flagged_z || flagged_mad)) ++false_alarms;
+    if (is_spike(t) && seasonal.ready() && !flagged_seasonal) ++missed;
+    if (!is_spike(t) && (flagged_z || flagged_mad || flagged_seasonal)) ++false_alarms;
   }
   rcm_allow_heap();
-  std::printf("rolling detectors on Cortex-M: %d spikes missed, %d false alarms, window %d\n",
+  std::printf("streaming detectors on Cortex-M: %d spikes missed, %d false alarms, window %d\n",
               missed, false_alarms, static_cast<int>(z.size()));
   std::printf(
       "sizeof: RollingZScore %u, RollingMedianAbsoluteDeviation %u, "
-      "RollingInterquartileRange %u bytes (float, capacity 128)\n",
+      "RollingInterquartileRange %u bytes (float, capacity 128); StreamingSeasonal %u bytes "
+      "(float, capacity 400)\n",
       static_cast<unsigned>(sizeof(z)), static_cast<unsigned>(sizeof(mad)),
-      static_cast<unsigned>(sizeof(iqr)));
+      static_cast<unsigned>(sizeof(iqr)), static_cast<unsigned>(sizeof(seasonal)));
   return missed == 0 && false_alarms == 0 ? 0 : 1;
 }

@@ -106,13 +106,15 @@ Algorithm streaming(std::string_view name, std::string_view summary, Fields fiel
           stream_makers<S, Fields, float>()};
 }
 
-// The rolling detectors with their window allocated at run time, as one-parameter templates.
+// The streaming detectors with their state allocated at run time, as one-parameter templates.
 template <Scalar T>
 using RollingZScoreOf = RollingZScore<T>;
 template <Scalar T>
 using RollingMedianAbsoluteDeviationOf = RollingMedianAbsoluteDeviation<T>;
 template <Scalar T>
 using RollingInterquartileRangeOf = RollingInterquartileRange<T>;
+template <Scalar T>
+using StreamingSeasonalOf = StreamingSeasonal<T>;
 
 /// A registry entry for the batch detector template D; `fields` lists its settable Params fields.
 template <template <class> class D, class Fields>
@@ -222,6 +224,22 @@ std::vector<Algorithm> make_registry() {
                           field("min_samples", &P::min_samples, warm_up_meaning),
                           field("fence", &P::fence, fence_meaning),
                           field("threshold", &P::threshold, threshold_meaning)};
+      }));
+  registry.push_back(streaming<StreamingSeasonalOf>(
+      "seasonal",
+      "|x - (level + its phase's value)| in units of the smoothed residual scale: Holt-Winters "
+      "without a slope, O(1) per sample; scores are 0 for min_cycles periods",
+      [] {
+        using P = StreamingSeasonalParams;
+        return std::tuple{
+            field("period", &P::period, "samples per cycle (24: hourly data, one day)"),
+            field("level_rate", &P::level_rate, "share of each residual the level takes"),
+            field("seasonal_rate", &P::seasonal_rate,
+                  "share of each residual the sample's phase takes (once per cycle)"),
+            field("scale_rate", &P::scale_rate, "share of each |residual| the scale takes"),
+            field("clip", &P::clip, "residuals beyond this many scales teach as if this large"),
+            field("min_cycles", &P::min_cycles, "warm-up: scores are 0 for this many cycles"),
+            field("threshold", &P::threshold, threshold_meaning)};
       }));
   return registry;
 }
