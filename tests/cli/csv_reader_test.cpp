@@ -155,6 +155,35 @@ TEST_CASE("unknown, repeated or label feature names are rejected") {
   CHECK(contains(error_of("a,label\n1,0\n", options), "label column"));
 }
 
+TEST_CASE("NAB's files: the time stamp and the labelled windows are not features") {
+  const std::string text =
+      "timestamp,value,window,label\n1396310400,19.5,0,0\n1396310700,20.25,1,0\n"
+      "1396311000,80,1,1\n";
+  const auto table = parse_csv<double>(text, "nab.csv", {});
+  REQUIRE(table.feature_names == std::vector<std::string>{"value"});
+  CHECK(table.features()(2, 0) == 80);
+  REQUIRE(table.windows);
+  CHECK((*table.windows)(0) == false);
+  CHECK((*table.windows)(1) == true);
+  CHECK((*table.windows)(2) == true);
+  CHECK((*table.labels)(2) == true);
+  // The time stamp may be a feature when named; the windows never.
+  CsvOptions options;
+  options.features = {"timestamp", "value"};
+  CHECK(parse_csv<double>(text, "nab.csv", options).features()(0, 0) == 1396310400);
+  options.features = {"value", "window"};
+  CHECK(contains(error_of(text, options), "'window' is the label column, the labelled-windows"));
+  // Other names through the options; a file without them reads as before.
+  options = {};
+  options.window_column = "incident";
+  options.time_column = "t";
+  const auto renamed = parse_csv<double>("t,x,incident\n1,2,0\n2,3,1\n", "r.csv", options);
+  CHECK(renamed.feature_names == std::vector<std::string>{"x"});
+  CHECK((*renamed.windows)(1) == true);
+  CHECK_FALSE(parse_csv<double>("a,b\n1,2\n", "p.csv", {}).windows.has_value());
+  CHECK(contains(error_of("timestamp,value,window\n1,2,maybe\n"), "column 3 (window)"));
+}
+
 TEST_CASE("a file with only a label column has no features") {
   CHECK(contains(error_of("label\n1\n"), "no feature columns"));
 }

@@ -414,6 +414,28 @@ TEST_CASE("seasonal scores a sample against its phase of the period, in detect a
   CHECK(detected.out == streamed.out);
 }
 
+TEST_CASE("detect --stats counts the labelled windows that get a flag") {
+  const Scratch scratch;
+  // Windows at rows 20-24 (a spike at 22) and 60-64 (raised, but below the threshold); a false
+  // alarm at row 40.
+  std::string text = "timestamp,value,window,label\n";
+  for (int t = 0; t < 80; ++t) {
+    const bool window = (t >= 20 && t < 25) || (t >= 60 && t < 65);
+    const double value = t == 22 ? 50 : t == 40 ? -45 : t >= 60 && t < 65 ? 3 : (t * 37) % 11 * 0.1;
+    text += std::to_string(1000 + 300 * t) + "," + std::to_string(value) + "," +
+            (window ? "1" : "0") + "," + (t == 22 ? "1" : "0") + "\n";
+  }
+  const Result result = scratch.run("detect -a zscore --stats " + scratch.write("nab.csv", text));
+  REQUIRE(result.code == 0);
+  const auto stats = stats_of(result.err);
+  CHECK(stats["d"] == 1);  // the value only: not the time stamp, not the windows
+  CHECK(stats["windows"] == 2);
+  CHECK(stats["windows_flagged"] == 1);
+  CHECK(stats["flags_outside_windows"] == 1);
+  CHECK(stats["window_roc_auc"].get<double>() > 0.7);  // 6 of the 10 window rows rank high
+  CHECK(stats["labelled_anomalies"] == 1);
+}
+
 TEST_CASE("stream prints each score as soon as its row arrives, before the input ends") {
   std::signal(SIGPIPE, SIG_IGN);
   int to_child[2];

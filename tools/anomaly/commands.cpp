@@ -34,7 +34,8 @@ std::vector<Setting> parse_settings(const Options& options) {
 }
 
 CsvOptions csv_options(const Options& options) {
-  return {options.features, options.label_column, options.label_column_given};
+  return {options.features, options.label_column, options.label_column_given, options.window_column,
+          options.time_column};
 }
 
 /// The --contamination rule, checked before any data is read.
@@ -66,6 +67,7 @@ void finish(const Options& options, const CsvTable<T>& data, const Vector<T>& sc
     stats.threshold = static_cast<double>(threshold);
     stats.anomalies = (scores.array() > threshold).count();
     stats.evaluation = evaluation;
+    stats.windows = evaluate_windows(scores, threshold, data.windows);
     print_stats(stats);
   }
   if (options.top > 0) {
@@ -153,6 +155,7 @@ void train(const Options& options) {
     stats.threshold = static_cast<double>(fitted.model.threshold);
     stats.anomalies = (fitted.scores.array() > fitted.model.threshold).count();
     stats.evaluation = evaluate(fitted.scores, data.labels);
+    stats.windows = evaluate_windows(fitted.scores, fitted.model.threshold, data.windows);
     print_stats(stats);
   }
 }
@@ -197,13 +200,13 @@ void stream(const Options& options) {
   const auto scorer = make_stream<T>(algorithm, settings, parser.n_features());
   const T threshold = scorer->threshold();
   std::vector<T> row(static_cast<std::size_t>(parser.n_features()));
-  bool label = false;
+  bool label = false, window = false;
   std::fputs("score,is_anomaly\n", stdout);
   std::fflush(stdout);
   char buffer[64];
   for (Index line_number = 2; std::getline(std::cin, line); ++line_number) {
     if (blank_line(line)) continue;
-    parser.parse(line, line_number, row.data(), 1, &label);
+    parser.parse(line, line_number, row.data(), 1, &label, &window);
     const char* end = append_score_line(buffer, scorer->update(row.data()), threshold);
     std::fwrite(buffer, 1, static_cast<std::size_t>(end - buffer), stdout);
     std::fflush(stdout);  // each score leaves as soon as its row arrived

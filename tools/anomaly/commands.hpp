@@ -19,6 +19,8 @@ struct Options {
   std::vector<std::string> features;
   std::string label_column = "label";
   bool label_column_given = false;
+  std::string window_column = "window";
+  std::string time_column = "timestamp";
   std::optional<double> contamination;
   bool stats = false;
   std::size_t top = 0;

@@ -158,10 +158,17 @@ RowParser<T>::RowParser(std::string_view header, std::string source, const CsvOp
                              "no label column named '" + options.label_column +
                                  "' (columns: " + list_names(names) + ")"));
   }
+  window_column_ = find(options.window_column);
+  if (window_column_ && columns_[*window_column_].role == Role::ignored) {
+    columns_[*window_column_].role = Role::window;
+  } else {
+    window_column_.reset();
+  }
+  const auto time_column = find(options.time_column);
   std::vector<std::size_t> chosen;
   if (options.features.empty()) {
     for (std::size_t c = 0; c < names.size(); ++c) {
-      if (columns_[c].role != Role::label) chosen.push_back(c);
+      if (columns_[c].role == Role::ignored && c != time_column) chosen.push_back(c);
     }
   } else {
     for (const std::string& name : options.features) {
@@ -174,15 +181,17 @@ RowParser<T>::RowParser(std::string_view header, std::string source, const CsvOp
       if (columns_[*column].role != Role::ignored) {
         throw InputError(located(source_, 1,
                                  "column '" + name +
-                                     "' is the label column or listed twice in "
-                                     "--features: it cannot be a feature"));
+                                     "' is the label column, the labelled-windows column or "
+                                     "listed twice in --features: it cannot be a feature"));
       }
       columns_[*column].role = Role::feature;
       chosen.push_back(*column);
     }
   }
   if (chosen.empty()) {
-    throw InputError(located(source_, 1, "no feature columns: every column is the label"));
+    throw InputError(located(source_, 1,
+                             "no feature columns: every column is the label, the labelled "
+                             "windows or the time"));
   }
   for (std::size_t c : chosen) {
     columns_[c].role = Role::feature;
@@ -200,7 +209,7 @@ void RowParser<T>::fail_cell(Index line_number, std::size_t column, std::string_
 
 template <Scalar T>
 void RowParser<T>::parse(std::string_view line, Index line_number, T* features, Index stride,
-                         bool* label) const {
+                         bool* label, bool* window) const {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   const std::size_t n_columns = columns_.size();
   std::size_t position = 0;
@@ -225,10 +234,10 @@ void RowParser<T>::parse(std::string_view line, Index line_number, T* features, 
       T value;
       if (auto error = parse_number(cell, value)) fail_cell(line_number, c, *error);
       features[column.feature * stride] = value;
-    } else if (column.role == Role::label) {
+    } else if (column.role == Role::label || column.role == Role::window) {
       double value;
       if (auto error = parse_number(cell, value)) fail_cell(line_number, c, *error);
-      *label = value != 0;
+      *(column.role == Role::label ? label : window) = value != 0;
     }
     position = comma + 1;
   }
@@ -258,7 +267,8 @@ CsvTable<T> parse_csv(std::string_view text, std::string source, const CsvOption
                                            (body.empty() || body.back() == '\n' ? 0 : 1));
   table.storage.resize(capacity, parser.n_features());
   if (parser.has_labels()) table.labels.emplace(capacity);
-  bool ignored_label = false;
+  if (parser.has_windows()) table.windows.emplace(capacity);
+  bool ignored_label = false, ignored_window = false;
   Index skipped = 0;
   for (Index line_number = 2; position < text.size(); ++line_number) {
     const std::string_view line = next_line(text, position);
@@ -272,13 +282,15 @@ CsvTable<T> parse_csv(std::string_view text, std::string source, const CsvOption
       continue;
     }
     bool* label = table.labels ? &(*table.labels)(table.rows) : &ignored_label;
-    parser.parse(line, line_number, table.storage.data() + table.rows, capacity, label);
+    bool* window = table.windows ? &(*table.windows)(table.rows) : &ignored_window;
+    parser.parse(line, line_number, table.storage.data() + table.rows, capacity, label, window);
     ++table.rows;
   }
   if (table.rows == 0) {
     throw InputError(located(table.source, 1, "the file has a header but no data rows"));
   }
   if (table.labels) table.labels->conservativeResize(table.rows);
+  if (table.windows) table.windows->conservativeResize(table.rows);
   return table;
 }
 

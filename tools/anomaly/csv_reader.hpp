@@ -20,11 +20,15 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Which columns of a CSV file are features and which one holds the labels.
+/// Which columns of a CSV file are features, and which hold labels, labelled windows and time.
 struct CsvOptions {
   std::vector<std::string> features;   ///< feature columns by name; empty = every other column
   std::string label_column = "label";  ///< labels, used only for evaluation
   bool label_required = false;         ///< true when the user named the label column
+  /// 1 inside a labelled anomaly window (NAB's files), used only for evaluation: never a feature.
+  std::string window_column = "window";
+  /// Time stamps: not a feature unless --features names it.
+  std::string time_column = "timestamp";
 };
 
 /// How each cell of a row is used, decided once from the header.
@@ -34,18 +38,20 @@ class RowParser {
   /// Reads the header line of `source` (a file name, for messages) and plans the columns.
   RowParser(std::string_view header, std::string source, const CsvOptions& options);
 
-  /// Parses one data line (without its newline) into `features` (d values, `stride` apart) and
-  /// `label`; throws InputError naming the line and column of the first bad cell.
-  void parse(std::string_view line, Index line_number, T* features, Index stride,
-             bool* label) const;
+  /// Parses one data line (without its newline) into `features` (d values, `stride` apart),
+  /// `label` and `window` (when the file has them); throws InputError naming the line and column
+  /// of the first bad cell.
+  void parse(std::string_view line, Index line_number, T* features, Index stride, bool* label,
+             bool* window) const;
 
   Index n_features() const noexcept { return static_cast<Index>(feature_names_.size()); }
   bool has_labels() const noexcept { return label_column_.has_value(); }
+  bool has_windows() const noexcept { return window_column_.has_value(); }
   const std::vector<std::string>& feature_names() const noexcept { return feature_names_; }
   const std::string& source() const noexcept { return source_; }
 
  private:
-  enum class Role : unsigned char { ignored, feature, label };
+  enum class Role : unsigned char { ignored, feature, label, window };
   struct Column {
     std::string name;
     Role role = Role::ignored;
@@ -58,6 +64,7 @@ class RowParser {
   std::vector<Column> columns_;
   std::vector<std::string> feature_names_;
   std::optional<std::size_t> label_column_;
+  std::optional<std::size_t> window_column_;
 };
 
 /// A parsed CSV file: features as a column-major matrix, labels if the file has them.
@@ -68,6 +75,7 @@ struct CsvTable {
   Matrix<T> storage;  ///< capacity rows; the first `rows` are the data
   Index rows = 0;
   std::optional<Labels> labels;
+  std::optional<Labels> windows;  ///< inside a labelled anomaly window, when the file says
   /// (row, lines skipped before it) at each blank line, so line_number() stays exact.
   std::vector<std::pair<Index, Index>> skips;
 

@@ -29,7 +29,8 @@ void add_algorithm(CLI::App& command, Options& options) {
 
 void add_columns(CLI::App& command, Options& options) {
   command
-      .add_option("--features", options.features, "Feature columns (default: all but the label)")
+      .add_option("--features", options.features,
+                  "Feature columns (default: all but the label, window and time columns)")
       ->delimiter(',')
       ->allow_extra_args(false)
       ->type_name("NAME,...");
@@ -38,6 +39,16 @@ void add_columns(CLI::App& command, Options& options) {
                   "Column of true labels, used only for evaluation (default: label, if present)")
       ->type_name("NAME")
       ->each([&options](const std::string&) { options.label_column_given = true; });
+  command
+      .add_option("--window-column", options.window_column,
+                  "Column marking labelled anomaly windows (1 inside), used only for evaluation "
+                  "(default: window, if present)")
+      ->type_name("NAME");
+  command
+      .add_option("--time-column", options.time_column,
+                  "Column of time stamps, not a feature unless --features names it (default: "
+                  "timestamp)")
+      ->type_name("NAME");
 }
 
 CLI::Option* add_contamination(CLI::App& command, double& contamination) {

@@ -64,6 +64,30 @@ std::optional<Evaluation> evaluate(const Vector<T>& scores, const std::optional<
   return evaluation;
 }
 
+template <Scalar T>
+std::optional<WindowEvaluation> evaluate_windows(const Vector<T>& scores, T threshold,
+                                                 const std::optional<Labels>& windows) {
+  if (!windows) return std::nullopt;
+  WindowEvaluation evaluation;
+  bool flagged_here = false;
+  for (Index row = 0; row < scores.size(); ++row) {
+    const bool inside = (*windows)(row);
+    const bool flagged = scores[row] > threshold;
+    if (inside && (row == 0 || !(*windows)(row - 1))) {
+      ++evaluation.windows;
+      flagged_here = false;
+    }
+    if (inside && flagged && !flagged_here) {
+      ++evaluation.windows_flagged;
+      flagged_here = true;
+    }
+    if (!inside && flagged) ++evaluation.flags_outside;
+  }
+  const Index marked = windows->count();
+  if (marked > 0 && marked < windows->size()) evaluation.roc_auc = roc_auc(scores, *windows);
+  return evaluation;
+}
+
 void print_stats(const Stats& stats) {
   nlohmann::ordered_json json;
   json["algorithm"] = stats.algorithm;
@@ -84,6 +108,13 @@ void print_stats(const Stats& stats) {
     json["average_precision"] = evaluation.average_precision
                                     ? nlohmann::ordered_json(*evaluation.average_precision)
                                     : nullptr;
+  }
+  if (stats.windows) {
+    const WindowEvaluation& windows = *stats.windows;
+    json["windows"] = windows.windows;
+    json["windows_flagged"] = windows.windows_flagged;
+    json["flags_outside_windows"] = windows.flags_outside;
+    json["window_roc_auc"] = windows.roc_auc ? nlohmann::ordered_json(*windows.roc_auc) : nullptr;
   }
   std::fprintf(stderr, "%s\n", json.dump().c_str());
 }
@@ -134,6 +165,10 @@ template std::optional<Evaluation> evaluate<double>(const Vector<double>&,
                                                     const std::optional<Labels>&);
 template std::optional<Evaluation> evaluate<float>(const Vector<float>&,
                                                    const std::optional<Labels>&);
+template std::optional<WindowEvaluation> evaluate_windows<double>(const Vector<double>&, double,
+                                                                  const std::optional<Labels>&);
+template std::optional<WindowEvaluation> evaluate_windows<float>(const Vector<float>&, float,
+                                                                 const std::optional<Labels>&);
 template void print_top<double>(const CsvTable<double>&, const Vector<double>&, double, Index,
                                 const std::string&, const std::optional<Evaluation>&);
 template void print_top<float>(const CsvTable<float>&, const Vector<float>&, float, Index,

@@ -29,6 +29,19 @@ struct Evaluation {
 template <Scalar T>
 std::optional<Evaluation> evaluate(const Vector<T>& scores, const std::optional<Labels>& labels);
 
+/// Flags against labelled anomaly windows (runs of rows marked 1), as NAB labels its series.
+struct WindowEvaluation {
+  Index windows = 0;              ///< runs of marked rows
+  Index windows_flagged = 0;      ///< runs with at least one row scored above the threshold
+  Index flags_outside = 0;        ///< rows above the threshold outside every window
+  std::optional<double> roc_auc;  ///< the scores ranked against window membership
+};
+
+/// Evaluates `scores` and their threshold against `windows`, when the file has them.
+template <Scalar T>
+std::optional<WindowEvaluation> evaluate_windows(const Vector<T>& scores, T threshold,
+                                                 const std::optional<Labels>& windows);
+
 /// The numbers --stats prints as one JSON object.
 struct Stats {
   std::string algorithm;
@@ -42,6 +55,7 @@ struct Stats {
   double threshold = 0;
   Index anomalies = 0;  ///< rows flagged
   std::optional<Evaluation> evaluation;
+  std::optional<WindowEvaluation> windows;
 };
 
 /// Prints `stats` as one line of JSON on stderr.
