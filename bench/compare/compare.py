@@ -36,6 +36,7 @@ python3-sklearn and says SKIPPED without it, as do the neighbours and EllipticEn
 """
 
 import argparse
+import glob
 import json
 import os
 import platform
@@ -818,6 +819,71 @@ def print_header(cli):
           "|x - median|), the 10^5 row the exact MAD via rolling().apply(raw=True).\n")
 
 
+# ------------------------------------------------------------------------------------------------
+# NAB time series: the seasonal detector beside the rolling z-score
+
+NAB_ALGORITHMS = [("seasonal", "seasonal (period estimated)"),
+                  ("rolling_zscore", "rolling z-score (window 1024)")]
+
+
+def samples_per_day(path):
+    """One day in samples, from the median step of the file's timestamp column (Unix seconds)."""
+    stamps = np.loadtxt(path, delimiter=",", skiprows=1, usecols=0)
+    return max(2, int(round(86400 / np.median(np.diff(stamps)))))
+
+
+def nab_cell(stats):
+    def auc(value):
+        return fmt_auc(float("nan") if value is None else value)
+    return (f"{auc(stats['window_roc_auc'])}, {auc(stats['roc_auc'])}, "
+            f"{stats['windows_flagged']} of {stats['windows']}, {stats['flags_outside_windows']}")
+
+
+def compare_nab(cli, directory):
+    """Each NAB series through `anomaly detect --stats` with each algorithm: the ROC-AUC of the
+    scores against the labelled windows and against NAB's anomaly points, and the windows with at
+    least one flag. Default parameters; the seasonal detector's period comes from
+    anomaly::estimate_period, or, where it finds none, is one day of samples (from the
+    timestamps; marked "day")."""
+    print("\n## NAB time series: seasonal vs rolling z-score\n")
+    if not os.path.isdir(directory):
+        print(f"SKIPPED: {directory} not found (it is ../shared/data/timeseries).")
+        return
+    paths = sorted(glob.glob(os.path.join(directory, "*.csv")))
+    results = {name: [] for name, _ in NAB_ALGORITHMS}
+    print("| series | period | " + " | ".join(
+        f"{label}: window AUC, point AUC, windows flagged, flags outside" for _, label in NAB_ALGORITHMS) + " |")
+    print("|---|---:|" + "---|" * len(NAB_ALGORITHMS))
+    for path in paths:
+        name = os.path.basename(path)[:-4]
+        cells, period = [], ""
+        for algorithm, _ in NAB_ALGORITHMS:
+            command = [cli, "detect", "--algorithm", algorithm, "--stats", "--output", os.devnull]
+            done = subprocess.run(command + [path], capture_output=True, text=True)
+            if done.returncode != 0 and "no period found" in done.stderr:
+                day = samples_per_day(path)
+                period = f"{day} (day)"
+                done = subprocess.run(command + ["--set", f"period={day}", path],
+                                      capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(command)} {path}: {done.stderr.strip()}")
+            stats = parse_stats(done.stderr)
+            period = stats.get("period", period)
+            results[algorithm].append(stats)
+            cells.append(nab_cell(stats))
+        print(f"| {name} | {period} | " + " | ".join(cells) + " |", flush=True)
+    print()
+    for algorithm, label in NAB_ALGORITHMS:
+        runs = results[algorithm]
+        window_aucs = [r["window_roc_auc"] for r in runs if r["window_roc_auc"] is not None]
+        point_aucs = [r["roc_auc"] for r in runs if r["roc_auc"] is not None]
+        print(f"- {label}: {len(runs)} of {len(paths)} series scored; mean window ROC-AUC "
+              f"{np.mean(window_aucs):.4f} ({len(window_aucs)} series), mean point ROC-AUC "
+              f"{np.mean(point_aucs):.4f} ({len(point_aucs)} series); windows flagged "
+              f"{sum(r['windows_flagged'] for r in runs)} of {sum(r['windows'] for r in runs)}; "
+              f"flags outside windows {sum(r['flags_outside_windows'] for r in runs)}")
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -832,7 +898,7 @@ def main():
                                                               "data", "tabular"))
     parser.add_argument("--skip", action="append", default=[],
                         choices=["batch", "rolling", "tabular", "iforest", "knn", "lof",
-                                 "elliptic"],
+                                 "elliptic", "nab"],
                         help="leave a part out")
     parser.add_argument("--iforest-seeds", type=int, default=IFOREST_SEEDS,
                         help="seeds 0..N-1 per tabular set and side (default 5; one seed's AUC "
@@ -869,6 +935,9 @@ def main():
         if "elliptic" not in args.skip:
             compare_elliptic(args.cli, workdir, os.path.normpath(args.shared_data), args.quick,
                              args.repeat, args.elliptic_seeds)
+        if "nab" not in args.skip:
+            compare_nab(args.cli, os.path.normpath(os.path.join(args.shared_data, "..",
+                                                                "timeseries")))
 
 
 if __name__ == "__main__":

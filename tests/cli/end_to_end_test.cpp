@@ -409,9 +409,19 @@ TEST_CASE("seasonal scores a sample against its phase of the period, in detect a
   std::size_t flagged = 0;
   for (std::size_t t = 12; t < scores.size(); ++t) flagged += scores[t] > 3.5;
   CHECK(flagged <= 3);  // row 61, and at most the two rows its clipped residual disturbs
-  const Result detected = scratch.run("detect " + flags + " " + scratch.write("s.csv", text));
+  const auto file = scratch.write("s.csv", text);
+  const Result detected = scratch.run("detect " + flags + " " + file);
   REQUIRE(detected.code == 0);
   CHECK(detected.out == streamed.out);
+  // Without --set period, detect estimates it from the data (anomaly::estimate_period).
+  const Result estimated = scratch.run("detect -a seasonal --set min_cycles=3 --stats " + file);
+  REQUIRE(estimated.code == 0);
+  CHECK(stats_of(estimated.err)["period"] == 4);
+  CHECK(estimated.out == streamed.out);
+  const Result aperiodic =
+      scratch.run("detect -a seasonal " + scratch.write("line.csv", "value\n1\n2\n3\n4\n5\n6\n"));
+  CHECK(aperiodic.code == 3);
+  CHECK(contains(aperiodic.err, "no period found in column 'value'"));
 }
 
 TEST_CASE("detect --stats counts the labelled windows that get a flag") {

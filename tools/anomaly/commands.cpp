@@ -5,7 +5,9 @@
 #include "report.hpp"
 
 #include <anomaly/core.hpp>
+#include <anomaly/timeseries/period.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -76,10 +78,33 @@ void finish(const Options& options, const CsvTable<T>& data, const Vector<T>& sc
   }
 }
 
+/// Whether `algorithm` has a period and the settings leave it to the data.
+bool needs_period(const Algorithm& algorithm, const std::vector<Setting>& settings) {
+  const auto& parameters = algorithm.parameters;
+  const bool has = std::any_of(parameters.begin(), parameters.end(),
+                               [](const ParameterInfo& info) { return info.name == "period"; });
+  const bool set = std::any_of(settings.begin(), settings.end(),
+                               [](const Setting& setting) { return setting.key == "period"; });
+  return has && !set;
+}
+
+/// The period of the first feature of `table` (anomaly::estimate_period); InputError when none.
+template <Scalar T>
+Index estimated_period(const CsvTable<T>& table) {
+  const auto found = estimate_period(table.features().col(0));
+  if (found.period == 0) {
+    throw InputError(located(table.source, 0,
+                             "no period found in column '" + table.feature_names[0] +
+                                 "' (its autocorrelation has no clear peak): set one with --set "
+                                 "period=P"));
+  }
+  return found.period;
+}
+
 template <Scalar T>
 void detect(const Options& options) {
   const Algorithm& algorithm = find_algorithm(options.algorithm);
-  const auto settings = parse_settings(options);
+  auto settings = parse_settings(options);
   const auto rule = contamination_rule(options);
   // Made before reading so that usage errors come first; remade below with the real width.
   std::optional<AnyDetector<T>> detector;
@@ -99,6 +124,11 @@ void detect(const Options& options) {
   }
   const CsvTable<T> data = read_csv<T>(options.file, data_options);
   stats.parse_seconds = clock.lap();
+  if (needs_period(algorithm, settings)) {
+    const CsvTable<T>& source = train ? *train : data;
+    stats.period = estimated_period(source);
+    settings.push_back({"period", std::to_string(*stats.period)});
+  }
   Vector<T> scores;
   T threshold = 0;
   if (algorithm.streaming()) {

@@ -100,6 +100,7 @@ void print_stats(const Stats& stats) {
   json["score_seconds"] = stats.score_seconds;
   json["threshold"] = stats.threshold;
   json["anomalies"] = stats.anomalies;
+  if (stats.period) json["period"] = *stats.period;
   if (stats.evaluation) {
     const Evaluation& evaluation = *stats.evaluation;
     json["labelled_anomalies"] = evaluation.labelled_anomalies;

@@ -53,7 +53,8 @@ struct Stats {
   double fit_seconds = 0;
   double score_seconds = 0;
   double threshold = 0;
-  Index anomalies = 0;  ///< rows flagged
+  Index anomalies = 0;          ///< rows flagged
+  std::optional<Index> period;  ///< estimated from the data, when the algorithm needed one
   std::optional<Evaluation> evaluation;
   std::optional<WindowEvaluation> windows;
 };
