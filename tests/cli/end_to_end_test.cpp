@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -79,6 +80,19 @@ class Scratch {
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
+}
+
+/// How many times `part` occurs in `text`.
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
+}
+
+/// The whole file at `path`.
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -444,6 +458,29 @@ TEST_CASE("detect --stats counts the labelled windows that get a flag") {
   CHECK(stats["flags_outside_windows"] == 1);
   CHECK(stats["window_roc_auc"].get<double>() > 0.7);  // 6 of the 10 window rows rank high
   CHECK(stats["labelled_anomalies"] == 1);
+  // --plot: the value and the score panels, both windows shaded on each, the two flags ringed.
+  const auto svg_path = scratch.path("run.svg");
+  REQUIRE(scratch
+              .run("detect -a zscore -o /dev/null --plot " + svg_path + " " +
+                   scratch.write("nab2.csv", text))
+              .code == 0);
+  const std::string svg = read_text(svg_path);
+  CHECK(svg.rfind("<svg ", 0) == 0);
+  CHECK(svg.find("</svg>") != std::string::npos);
+  CHECK(count_of(svg, "class=\"panel\"") == 2);
+  CHECK(count_of(svg, "class=\"window\"") == 4);
+  CHECK(count_of(svg, "<circle class=\"flag\"") == 2);
+  CHECK(count_of(svg, "class=\"threshold\"") == 1);
+  // With a period, the first feature's decomposition: three more panels.
+  REQUIRE(scratch
+              .run("detect -a seasonal --set period=10 -o /dev/null --plot " + svg_path + " " +
+                   scratch.write("nab3.csv", text))
+              .code == 0);
+  CHECK(count_of(read_text(svg_path), "class=\"panel\"") == 5);
+  const Result unwritable =
+      scratch.run("detect -a zscore --plot /nonexistent/dir/p.svg " + scratch.path("nab3.csv"));
+  CHECK(unwritable.code == 3);
+  CHECK(contains(unwritable.err, "cannot write the plot"));
 }
 
 TEST_CASE("stream prints each score as soon as its row arrives, before the input ends") {

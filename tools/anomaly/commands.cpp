@@ -2,10 +2,12 @@
 
 #include "algorithms.hpp"
 #include "csv_reader.hpp"
+#include "plot.hpp"
 #include "report.hpp"
 
 #include <anomaly/core.hpp>
 #include <anomaly/timeseries/period.hpp>
+#include <anomaly/timeseries/seasonal_decompose.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -56,11 +58,60 @@ Stats start_stats(const std::string& algorithm) {
   return stats;
 }
 
-/// Writes the scores, then --stats and --top, for a finished run over `data`.
+std::vector<double> values_of(const auto& column) {
+  std::vector<double> values(static_cast<std::size_t>(column.size()));
+  for (Index i = 0; i < column.size(); ++i)
+    values[static_cast<std::size_t>(i)] = static_cast<double>(column[i]);
+  return values;
+}
+
+/// --plot: the first three features with the flagged rows ringed, the scores and the threshold,
+/// the labelled windows shaded; with a period, the first feature's decomposition too.
+template <Scalar T>
+void plot_run(const std::string& path, const CsvTable<T>& data, const Vector<T>& scores,
+              T threshold, const std::string& algorithm, std::optional<Index> period) {
+  Plot plot;
+  plot.rows = data.rows;
+  plot.shaded = data.windows;
+  std::vector<Index> flagged;
+  for (Index row = 0; row < data.rows; ++row) {
+    if (scores[row] > threshold) flagged.push_back(row);
+  }
+  const std::string file = data.source.substr(data.source.find_last_of('/') + 1);
+  plot.title = "anomaly detect -a " + algorithm + ": " + file + ", " + std::to_string(data.rows) +
+               " rows, " + std::to_string(flagged.size()) + " flagged" +
+               (data.windows ? " (labelled windows shaded)" : "");
+  for (Index j = 0; j < std::min<Index>(data.cols(), 3); ++j) {
+    const std::string& name = data.feature_names[static_cast<std::size_t>(j)];
+    plot.panels.push_back(
+        {name, {{name, values_of(data.features().col(j)), "#1f77b4"}}, {}, flagged});
+  }
+  plot.panels.push_back({"score (threshold dashed)",
+                         {{algorithm, values_of(scores), "#444444"}},
+                         static_cast<double>(threshold),
+                         {}});
+  if (period && data.rows >= 2 * *period) {
+    const Eigen::VectorXd series = data.features().col(0).template cast<double>();
+    const auto parts =
+        seasonal_decompose(series, {.period = *period, .extrapolate_trend = *period - 1});
+    const std::string of = " of " + data.feature_names[0] + ", period " + std::to_string(*period);
+    plot.panels.push_back({"trend" + of, {{"trend", values_of(parts.trend), "#2ca02c"}}, {}, {}});
+    plot.panels.push_back(
+        {"seasonal" + of, {{"seasonal", values_of(parts.seasonal), "#9467bd"}}, {}, {}});
+    plot.panels.push_back(
+        {"remainder" + of, {{"remainder", values_of(parts.remainder), "#8c564b"}}, {}, flagged});
+  }
+  write_svg(path, plot);
+}
+
+/// Writes the scores, then --stats, --top and --plot, for a finished run over `data`.
 template <Scalar T>
 void finish(const Options& options, const CsvTable<T>& data, const Vector<T>& scores, T threshold,
-            Stats stats) {
+            Stats stats, std::optional<Index> period = std::nullopt) {
   write_scores(options.output, scores, threshold);
+  if (!options.plot_file.empty()) {
+    plot_run(options.plot_file, data, scores, threshold, stats.algorithm, period);
+  }
   if (!options.stats && options.top == 0) return;
   const auto evaluation = evaluate(scores, data.labels);
   if (options.stats) {
@@ -76,6 +127,14 @@ void finish(const Options& options, const CsvTable<T>& data, const Vector<T>& sc
     print_top(data, scores, threshold, static_cast<Index>(options.top), stats.algorithm,
               evaluation);
   }
+}
+
+/// The period the settings give, if any (already checked by the detector's parameters).
+std::optional<Index> period_of(const std::vector<Setting>& settings) {
+  for (const Setting& setting : settings) {
+    if (setting.key == "period") return static_cast<Index>(std::stoll(setting.value));
+  }
+  return std::nullopt;
 }
 
 /// Whether `algorithm` has a period and the settings leave it to the data.
@@ -153,7 +212,7 @@ void detect(const Options& options) {
     stats.fit_seconds = clock.lap();
     stats.score_seconds = clock.lap();
   }
-  finish(options, data, scores, threshold, std::move(stats));
+  finish(options, data, scores, threshold, std::move(stats), period_of(settings));
 }
 
 template <Scalar T>

@@ -16,6 +16,7 @@ struct Options {
   std::string train_file;             ///< detect --train
   std::string model_file;             ///< train --model OUT, score --model IN
   std::string output;                 ///< score CSV destination; empty = stdout
+  std::string plot_file;              ///< detect --plot: an SVG of the run
   std::vector<std::string> features;
   std::string label_column = "label";
   bool label_column_given = false;

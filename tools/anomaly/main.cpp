@@ -86,6 +86,11 @@ int main(int argc, char** argv) {
   add_columns(detect, options);
   add_report(detect, options);
   CLI::Option* detect_contamination = add_contamination(detect, contamination);
+  detect
+      .add_option("--plot", options.plot_file,
+                  "Draw the first features, the scores, the flagged rows and labelled windows "
+                  "(and, for a seasonal algorithm, the decomposition) as an SVG")
+      ->type_name("FILE.svg");
   detect.add_option("--train", options.train_file, "Fit on this file instead of FILE")
       ->type_name("FILE");
   detect.add_option("FILE", options.file, "CSV file to score (- = stdin)")->required();
