@@ -3,6 +3,7 @@
 #include "catch.hpp"
 
 #include <anomaly/detectors.hpp>
+#include <anomaly/timeseries/seasonal_decompose.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -481,6 +482,53 @@ TEST_CASE("detect --stats counts the labelled windows that get a flag") {
       scratch.run("detect -a zscore --plot /nonexistent/dir/p.svg " + scratch.path("nab3.csv"));
   CHECK(unwritable.code == 3);
   CHECK(contains(unwritable.err, "cannot write the plot"));
+}
+
+TEST_CASE("decompose writes trend, seasonal and remainder of one series") {
+  const Scratch scratch;
+  Eigen::VectorXd series(60);
+  std::string text = "time,value\n";
+  for (int t = 0; t < 60; ++t) {
+    series[t] = 5 + 0.1 * t + (t % 6 < 3 ? 2.0 : -2.0) + 0.01 * ((t * 17) % 7);
+    char cell[40];
+    std::snprintf(cell, sizeof cell, "%.17g", series[t]);
+    text += std::to_string(t) + "," + cell + "\n";
+  }
+  const auto data = scratch.write("series.csv", text);
+  const Result result = scratch.run("decompose --period 6 --time-column time " + data);
+  REQUIRE(result.code == 0);
+  const auto lines = lines_of(result.out);
+  REQUIRE(lines.size() == 61);
+  CHECK(lines[0] == "trend,seasonal,remainder");
+  const auto expected = anomaly::seasonal_decompose(series, {.period = 6});
+  for (int t = 0; t < 60; ++t) {
+    INFO("row " << t << ": " << lines[static_cast<std::size_t>(t + 1)]);
+    std::istringstream row(lines[static_cast<std::size_t>(t + 1)]);
+    std::string trend, seasonal, remainder;
+    std::getline(row, trend, ',');
+    std::getline(row, seasonal, ',');
+    std::getline(row, remainder, ',');
+    if (std::isnan(expected.trend[t])) {
+      CHECK(trend == "nan");
+      CHECK(remainder == "nan");
+    } else {
+      CHECK(std::stod(trend) == expected.trend[t]);  // shortest round-trip text: exact
+      CHECK(std::stod(remainder) == expected.remainder[t]);
+    }
+    CHECK(std::stod(seasonal) == expected.seasonal[t]);
+  }
+  // The period estimated, the same parts; a plot of four panels.
+  const auto svg = scratch.path("parts.svg");
+  const Result estimated = scratch.run("decompose --time-column time --plot " + svg + " " + data);
+  REQUIRE(estimated.code == 0);
+  CHECK(estimated.out == result.out);
+  CHECK(count_of(read_text(svg), "class=\"panel\"") == 4);
+  const Result two = scratch.run("decompose --period 6 " + data);  // time is a feature here
+  CHECK(two.code == 2);
+  CHECK(contains(two.err, "pick one with --features"));
+  const Result short_series = scratch.run("decompose --period 40 --time-column time " + data);
+  CHECK(short_series.code == 3);
+  CHECK(contains(short_series.err, "two cycles of period 40 need 80"));
 }
 
 TEST_CASE("stream prints each score as soon as its row arrives, before the input ends") {

@@ -302,7 +302,38 @@ void stream(const Options& options) {
   }
 }
 
+template <Scalar T>
+void decompose(const Options& options) {
+  const CsvTable<T> data = read_csv<T>(options.file, csv_options(options));
+  if (data.cols() != 1) {
+    std::string names;
+    for (const std::string& name : data.feature_names) names += (names.empty() ? "" : ", ") + name;
+    throw UsageError("decompose takes one series; " + options.file + " has " +
+                     std::to_string(data.cols()) + " feature columns (" + names +
+                     "): pick one with --features NAME");
+  }
+  const Index period = options.period > 0 ? options.period : estimated_period(data);
+  const auto parts = seasonal_decompose(data.features().col(0), {.period = period});
+  write_decomposition(options.output, parts);
+  if (options.plot_file.empty()) return;
+  const std::string& name = data.feature_names[0];
+  Plot plot;
+  plot.rows = data.rows;
+  plot.shaded = data.windows;
+  plot.title = "anomaly decompose: " + name + ", " + std::to_string(data.rows) + " rows, period " +
+               std::to_string(period) + " (moving averages)";
+  plot.panels = {{name, {{name, values_of(data.features().col(0)), "#1f77b4"}}, {}, {}},
+                 {"trend", {{"trend", values_of(parts.trend), "#2ca02c"}}, {}, {}},
+                 {"seasonal", {{"seasonal", values_of(parts.seasonal), "#9467bd"}}, {}, {}},
+                 {"remainder", {{"remainder", values_of(parts.remainder), "#8c564b"}}, {}, {}}};
+  write_svg(options.plot_file, plot);
+}
+
 }  // namespace
+
+void run_decompose(const Options& options) {
+  options.use_float ? decompose<float>(options) : decompose<double>(options);
+}
 
 void run_detect(const Options& options) {
   options.use_float ? detect<float>(options) : detect<double>(options);

@@ -1,6 +1,8 @@
 #pragma once
 // The five commands of the CLI, given parsed options. Errors are thrown: UsageError (exit 2),
 // InputError and anomaly::Exception (exit 3).
+#include <anomaly/core/types.hpp>
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -26,12 +28,14 @@ struct Options {
   bool stats = false;
   std::size_t top = 0;
   bool use_float = false;
+  Index period = 0;  ///< decompose --period; 0: estimated from the series
 };
 
 void run_detect(const Options& options);
 void run_train(const Options& options);
 void run_score(const Options& options);
 void run_stream(const Options& options);
+void run_decompose(const Options& options);
 /// Prints every algorithm with its parameters, defaults and meaning on stdout.
 void run_list();
 

@@ -119,6 +119,21 @@ int main(int argc, char** argv) {
   add_algorithm(stream, options);
   add_columns(stream, options);
 
+  CLI::App& decompose = *app.add_subcommand(
+      "decompose", "Split one series into trend, seasonal and remainder; write them as CSV");
+  decompose
+      .add_option("--period", options.period,
+                  "Time steps per cycle (default: estimated from the series)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("P");
+  add_columns(decompose, options);
+  decompose.add_option("-o,--output", options.output, "Write the CSV here (default: stdout)")
+      ->type_name("FILE");
+  decompose.add_option("--plot", options.plot_file, "Draw the series and its parts as an SVG")
+      ->type_name("FILE.svg");
+  decompose.add_flag("--float", options.use_float, "Compute in single precision (default double)");
+  decompose.add_option("FILE", options.file, "CSV file holding the series (- = stdin)")->required();
+
   app.add_subcommand("list", "List the algorithms, their parameters and defaults");
 
   try {
@@ -139,6 +154,7 @@ int main(int argc, char** argv) {
     if (train.parsed()) anomaly::cli::run_train(options);
     if (score.parsed()) anomaly::cli::run_score(options);
     if (stream.parsed()) anomaly::cli::run_stream(options);
+    if (decompose.parsed()) anomaly::cli::run_decompose(options);
     if (app.got_subcommand("list")) anomaly::cli::run_list();
   } catch (const anomaly::cli::UsageError& error) {
     std::fprintf(stderr, "anomaly: %s\n", error.what());

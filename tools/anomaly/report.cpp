@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstring>
 #include <numeric>
+#include <string_view>
 #include <vector>
 
 namespace anomaly::cli {
@@ -22,20 +23,21 @@ char* append_score_line(char* out, T score, T threshold) noexcept {
   return out + 3;
 }
 
-template <Scalar T>
-void write_scores(const std::string& path, const Vector<T>& scores, T threshold) {
+/// Writes `header`, then rows 0..count-1 through append(out, row) (at most 128 characters each),
+/// to `path` ("" or "-" = stdout), in 64 KB blocks.
+template <class Append>
+void write_lines(const std::string& path, std::string_view header, Index count, Append append) {
   const bool to_stdout = path.empty() || path == "-";
   std::FILE* file = to_stdout ? stdout : std::fopen(path.c_str(), "wb");
   if (file == nullptr) {
     throw InputError(located(path, 0, std::string("cannot write: ") + std::strerror(errno)));
   }
   constexpr std::size_t block = std::size_t{1} << 16;
-  std::vector<char> buffer(block + 64);
-  const char header[] = "score,is_anomaly\n";
-  char* end = std::copy(header, header + sizeof header - 1, buffer.data());
+  std::vector<char> buffer(block + 128);
+  char* end = std::copy(header.begin(), header.end(), buffer.data());
   bool failed = false;
-  for (Index i = 0; i < scores.size(); ++i) {
-    end = append_score_line(end, scores[i], threshold);
+  for (Index i = 0; i < count; ++i) {
+    end = append(end, i);
     if (static_cast<std::size_t>(end - buffer.data()) >= block) {
       failed |= std::fwrite(buffer.data(), 1, static_cast<std::size_t>(end - buffer.data()),
                             file) != static_cast<std::size_t>(end - buffer.data());
@@ -50,6 +52,24 @@ void write_scores(const std::string& path, const Vector<T>& scores, T threshold)
     throw InputError(located(to_stdout ? "<stdout>" : path, 0,
                              std::string("cannot write: ") + std::strerror(errno)));
   }
+}
+
+template <Scalar T>
+void write_scores(const std::string& path, const Vector<T>& scores, T threshold) {
+  write_lines(path, "score,is_anomaly\n", scores.size(),
+              [&](char* out, Index row) { return append_score_line(out, scores[row], threshold); });
+}
+
+template <Scalar T>
+void write_decomposition(const std::string& path, const Decomposition<T>& parts) {
+  write_lines(path, "trend,seasonal,remainder\n", parts.trend.size(), [&](char* out, Index row) {
+    for (const T value : {parts.trend[row], parts.seasonal[row], parts.remainder[row]}) {
+      out = std::to_chars(out, out + 40, value).ptr;  // NaN: "nan", as pandas reads it
+      *out++ = ',';
+    }
+    out[-1] = '\n';
+    return out;
+  });
 }
 
 template <Scalar T>
@@ -162,6 +182,8 @@ template char* append_score_line<double>(char*, double, double) noexcept;
 template char* append_score_line<float>(char*, float, float) noexcept;
 template void write_scores<double>(const std::string&, const Vector<double>&, double);
 template void write_scores<float>(const std::string&, const Vector<float>&, float);
+template void write_decomposition<double>(const std::string&, const Decomposition<double>&);
+template void write_decomposition<float>(const std::string&, const Decomposition<float>&);
 template std::optional<Evaluation> evaluate<double>(const Vector<double>&,
                                                     const std::optional<Labels>&);
 template std::optional<Evaluation> evaluate<float>(const Vector<float>&,

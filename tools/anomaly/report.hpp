@@ -3,6 +3,7 @@
 #include "csv_reader.hpp"
 
 #include <anomaly/core/types.hpp>
+#include <anomaly/timeseries/seasonal_decompose.hpp>
 
 #include <cstdio>
 #include <optional>
@@ -17,6 +18,11 @@ char* append_score_line(char* out, T score, T threshold) noexcept;
 /// Writes the score CSV (header, then one line per row in input order) to `path` ("" = stdout).
 template <Scalar T>
 void write_scores(const std::string& path, const Vector<T>& scores, T threshold);
+
+/// Writes "trend,seasonal,remainder" and one line per time step to `path` ("" = stdout); NaN (the
+/// ends of a classical trend) as "nan".
+template <Scalar T>
+void write_decomposition(const std::string& path, const Decomposition<T>& parts);
 
 /// Ranking quality against the file's labels; absent without labels or with one class only.
 struct Evaluation {
