@@ -147,7 +147,8 @@ void write_svg(const std::string& path, const Plot& plot, std::size_t max_marks)
   for (std::size_t p = 0; p < plot.panels.size(); ++p) {
     const PlotPanel& panel = plot.panels[p];
     const double y0 = top + static_cast<double>(p) * (panel_height + gap) + 16;
-    const auto [low, high] = y_range(panel);
+    const auto [low_end, high_end] = y_range(panel);
+    const double low = low_end, high = high_end;  // lambdas may not capture bindings (clang)
     const auto y_of = [&](double v) { return y0 + panel_height * (high - v) / (high - low); };
     svg += "<g class=\"panel\">\n<text x=\"" + number(left) + "\" y=\"" + number(y0 - 5) +
            "\" font-weight=\"bold\">" + escaped(panel.title) + "</text>\n";
