@@ -63,6 +63,11 @@ TEST_CASE("estimate_period finds the period of seasonal series", "[period]") {
     CHECK(anomaly::estimate_period(x).period == 0);
     CHECK(std::abs(anomaly::estimate_period(x, {.max_period = 8000}).period - 5000) <= 50);
   }
+  SECTION("values near the largest double: the same period, no overflow") {
+    Eigen::VectorXd x = noise(500, 0.5, 10);
+    for (Index t = 0; t < x.size(); ++t) x[t] = 1e300 * (x[t] + std::sin(two_pi * at(t) / 9));
+    CHECK(anomaly::estimate_period(x).period == 9);
+  }
   SECTION("float gives the same period") {
     Eigen::VectorXf x = noise(1000, 0.5, 6).cast<float>();
     for (Index t = 0; t < x.size(); ++t) x[t] += static_cast<float>(std::cos(two_pi * at(t) / 10));

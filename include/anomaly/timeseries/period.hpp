@@ -7,7 +7,9 @@
 #include <anomaly/timeseries/series.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <optional>
+#include <vector>
 
 namespace anomaly {
 
@@ -75,9 +77,11 @@ PeriodEstimate estimate_period_of(const SeriesRef<T>& series, const PeriodParams
   const Index n = series.size();
   const Index longest =
       params.max_period != 0 ? std::min(params.max_period, n / 2) : std::min<Index>(n / 2, 4096);
-  const Eigen::VectorXd y = detrended_linear(series);
+  Eigen::VectorXd y = detrended_linear(series);
+  const double largest = y.cwiseAbs().maxCoeff();
+  if (!(largest > 0)) return {};  // a constant or a line
+  y /= largest;                   // so that the sums of products cannot overflow
   const double energy = y.squaredNorm();
-  if (!(energy > 0)) return {};
   // Biased autocorrelation (divided by the lag-0 sum), as statsmodels' acf: longer lags weigh
   // less, which is what ranks a fundamental above its multiples. Computed an eighth beyond the
   // longest lag, for the neighbourhood test below (still < n: longest <= n / 2).
@@ -86,7 +90,7 @@ PeriodEstimate estimate_period_of(const SeriesRef<T>& series, const PeriodParams
   for (Index lag = 0; lag < acf.size(); ++lag) {
     acf[lag] = y.head(n - lag).dot(y.tail(n - lag)) / energy;
   }
-  PeriodEstimate best;
+  std::vector<PeriodEstimate> candidates;
   double lowest = acf[1];
   for (Index lag = 2; lag <= longest; ++lag) {
     lowest = std::min(lowest, acf[lag - 1]);
@@ -98,7 +102,21 @@ PeriodEstimate estimate_period_of(const SeriesRef<T>& series, const PeriodParams
     // highest value within an eighth of the lag on both sides.
     const Index from = std::max<Index>(1, lag - reach(lag)), to = lag + reach(lag);
     if (acf.segment(from, to - from + 1).maxCoeff() > acf[lag]) continue;
-    if (best.period == 0 || acf[lag] > best.autocorrelation) best = {lag, acf[lag]};
+    candidates.push_back({lag, acf[lag]});
+  }
+  if (candidates.empty()) return {};
+  const PeriodEstimate best = *std::max_element(
+      candidates.begin(), candidates.end(),
+      [](const auto& a, const auto& b) { return a.autocorrelation < b.autocorrelation; });
+  // Noise can lift a multiple of the period above the period itself: a shorter candidate that
+  // divides the best one (within its peak's reach) and comes within 5% of it wins.
+  for (const PeriodEstimate& candidate : candidates) {
+    const Index multiple = (best.period + candidate.period / 2) / candidate.period;
+    if (multiple >= 2 &&
+        std::abs(best.period - multiple * candidate.period) <= reach(best.period) &&
+        candidate.autocorrelation >= 0.95 * best.autocorrelation) {
+      return candidate;
+    }
   }
   return best;
 }
@@ -108,10 +126,10 @@ PeriodEstimate estimate_period_of(const SeriesRef<T>& series, const PeriodParams
 /// The most likely period of `series`: among the lags in [min_period, max_period] where the
 /// autocorrelation of the detrended series is highest within an eighth of the lag, reaches
 /// min_autocorrelation and rises at least min_prominence above every shorter lag's lowest
-/// value, the one with the highest autocorrelation (so the
-/// fundamental wins over its multiples, whose autocorrelation the finite series lowers). Period
-/// 0 when no lag qualifies (noise, a trend alone, a constant). Errors: bad parameters, a series
-/// shorter than two min_periods, a NaN or infinity (naming its index).
+/// value, the one with the highest autocorrelation, or the shortest such lag that divides it and
+/// comes within 5% (noise can lift a multiple of the period above the period). Period 0 when no
+/// lag qualifies (noise, a trend alone, a constant). Errors: bad parameters, a series shorter than
+/// two min_periods, a NaN or infinity (naming its index).
 template <class Derived>
 PeriodEstimate estimate_period(const Eigen::MatrixBase<Derived>& series,
                                const PeriodParams& params = {}) {
