@@ -1,0 +1,343 @@
+#pragma once
+// stl(): seasonal-trend decomposition by loess (Cleveland, Cleveland, McRae and Terpenning 1990),
+// computed as statsmodels' STL (0.13.5): series = trend + seasonal + remainder.
+#include <anomaly/core/error.hpp>
+#include <anomaly/core/types.hpp>
+#include <anomaly/core/validate.hpp>
+#include <anomaly/detail/loess.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <optional>
+#include <vector>
+
+namespace anomaly {
+
+/// Parameters of stl(), with statsmodels' defaults. An empty optional is derived as statsmodels
+/// derives it: trend = the smallest odd integer >= 1.5 period / (1 - 1.5 / seasonal), low_pass =
+/// the smallest odd integer > period, inner_iterations = 2 if robust else 5, outer_iterations =
+/// 15 if robust else 0.
+struct StlParams {
+  Index period = 0;                         ///< length of one season, >= 2 (required)
+  Index seasonal = 7;                       ///< seasonal smoother window: odd, >= 3
+  std::optional<Index> trend{};             ///< trend smoother window: odd, >= 3, > period
+  std::optional<Index> low_pass{};          ///< low-pass smoother window: odd, >= 3, > period
+  int seasonal_deg = 1;                     ///< degree of the seasonal loess: 0 or 1
+  int trend_deg = 1;                        ///< degree of the trend loess: 0 or 1
+  int low_pass_deg = 1;                     ///< degree of the low-pass loess: 0 or 1
+  bool robust = false;                      ///< down-weight large remainders (outer iterations)
+  Index seasonal_jump = 1;                  ///< seasonal loess at every jump-th point, >= 1
+  Index trend_jump = 1;                     ///< trend loess at every jump-th point, >= 1
+  Index low_pass_jump = 1;                  ///< low-pass loess at every jump-th point, >= 1
+  std::optional<Index> inner_iterations{};  ///< passes per robustness step, >= 1
+  std::optional<Index> outer_iterations{};  ///< robustness steps, >= 0
+};
+
+/// The decomposition: series = trend + seasonal + remainder, and the robustness weight of each
+/// point (all 1 without outer iterations).
+template <Scalar T>
+struct StlResult {
+  Vector<T> trend;
+  Vector<T> seasonal;
+  Vector<T> remainder;
+  Vector<T> weights;
+};
+
+/// The trend window stl() uses: params.trend, or statsmodels' rule for it.
+inline Index stl_trend_window(const StlParams& params) noexcept {
+  if (params.trend) return *params.trend;
+  const double wanted =
+      1.5 * static_cast<double>(params.period) / (1 - 1.5 / static_cast<double>(params.seasonal));
+  const auto window = static_cast<Index>(std::ceil(wanted));
+  return window % 2 == 0 ? window + 1 : window;
+}
+
+/// The low-pass window stl() uses: params.low_pass, or the smallest odd integer > period.
+inline Index stl_low_pass_window(const StlParams& params) noexcept {
+  if (params.low_pass) return *params.low_pass;
+  return params.period % 2 == 0 ? params.period + 1 : params.period + 2;
+}
+
+/// The inner iteration count stl() uses: params.inner_iterations, or 2 if robust else 5.
+inline Index stl_inner_iterations(const StlParams& params) noexcept {
+  return params.inner_iterations.value_or(params.robust ? 2 : 5);
+}
+
+/// The outer iteration count stl() uses: params.outer_iterations, or 15 if robust else 0.
+inline Index stl_outer_iterations(const StlParams& params) noexcept {
+  return params.outer_iterations.value_or(params.robust ? 15 : 0);
+}
+
+/// The first reason `params` are invalid, or nothing; check(params, series) adds the series.
+inline std::optional<Error> check(const StlParams& params) {
+  if (params.period < 2) {
+    return parameter_error("period", "an integer >= 2", static_cast<double>(params.period));
+  }
+  if (params.seasonal < 3 || params.seasonal % 2 == 0) {
+    return parameter_error("seasonal", "an odd integer >= 3", static_cast<double>(params.seasonal));
+  }
+  const struct {
+    const char* name;
+    Index value;
+  } windows[] = {{"trend", stl_trend_window(params)}, {"low_pass", stl_low_pass_window(params)}};
+  for (const auto& window : windows) {
+    if (window.value < 3 || window.value % 2 == 0 || window.value <= params.period) {
+      return Error::make(ErrorCode::invalid_parameter,
+                         "%s must be an odd integer >= 3 and > period (%ld) (got %ld)", window.name,
+                         static_cast<long>(params.period), static_cast<long>(window.value));
+    }
+  }
+  const struct {
+    const char* name;
+    int value;
+  } degrees[] = {{"seasonal_deg", params.seasonal_deg},
+                 {"trend_deg", params.trend_deg},
+                 {"low_pass_deg", params.low_pass_deg}};
+  for (const auto& degree : degrees) {
+    if (degree.value != 0 && degree.value != 1) {
+      return parameter_error(degree.name, "0 or 1", degree.value);
+    }
+  }
+  const struct {
+    const char* name;
+    Index value;
+  } jumps[] = {{"seasonal_jump", params.seasonal_jump},
+               {"trend_jump", params.trend_jump},
+               {"low_pass_jump", params.low_pass_jump}};
+  for (const auto& jump : jumps) {
+    if (jump.value < 1) return parameter_error(jump.name, ">= 1", static_cast<double>(jump.value));
+  }
+  if (stl_inner_iterations(params) < 1) {
+    return parameter_error("inner_iterations", ">= 1",
+                           static_cast<double>(stl_inner_iterations(params)));
+  }
+  if (stl_outer_iterations(params) < 0) {
+    return parameter_error("outer_iterations", ">= 0",
+                           static_cast<double>(stl_outer_iterations(params)));
+  }
+  return std::nullopt;
+}
+
+namespace detail {
+/// The largest |x| stl() takes: a window's weighted sums of such values stay finite.
+inline double stl_max_abs(const StlParams& params) noexcept {
+  const Index widest = std::max(
+      {params.period, params.seasonal, stl_trend_window(params), stl_low_pass_window(params)});
+  return std::numeric_limits<double>::max() / (4 * static_cast<double>(widest));
+}
+}  // namespace detail
+
+/// Why stl(series, params) would fail: the parameters, then the series (one column, at least
+/// two periods, finite, not huge).
+template <class Derived>
+std::optional<Error> check(const StlParams& params, const Eigen::DenseBase<Derived>& series) {
+  if (auto error = check(params)) return error;
+  if (series.cols() != 1) {
+    return Error::make(ErrorCode::dimension_mismatch, "series has %ld columns; stl takes one",
+                       static_cast<long>(series.cols()));
+  }
+  if (series.rows() < 2 * params.period) {
+    return Error::make(
+        ErrorCode::too_few_samples,
+        "series has %ld points; stl with period %ld needs at least two periods (%ld)",
+        static_cast<long>(series.rows()), static_cast<long>(params.period),
+        static_cast<long>(2 * params.period));
+  }
+  const double limit = detail::stl_max_abs(params);
+  for (Index i = 0; i < series.rows(); ++i) {
+    const auto v = static_cast<double>(series(i, 0));
+    if (std::isnan(v) || std::isinf(v)) {
+      return Error::make(ErrorCode::non_finite_input, "series[%ld] is %s: stl needs finite values",
+                         static_cast<long>(i),
+                         std::isnan(v) ? "NaN" : (v > 0 ? "+infinity" : "-infinity"));
+    }
+    if (std::abs(v) > limit) {
+      return Error::make(ErrorCode::non_finite_input,
+                         "series[%ld] = %g is too large: stl takes |x| <= %g", static_cast<long>(i),
+                         v, limit);
+    }
+  }
+  return std::nullopt;
+}
+
+namespace detail {
+
+/// Every buffer of one decomposition, allocated once, in double whatever the series' type.
+class StlWorkspace {
+ public:
+  StlWorkspace(Index n, Index period) : n_(n), period_(period) {
+    const auto size = static_cast<std::size_t>(n),
+               extended = static_cast<std::size_t>(n + 2 * period);
+    const auto cycles = static_cast<std::size_t>((n + period - 1) / period + 2);
+    y.resize(size);
+    trend.assign(size, 0.0);
+    season.assign(size, 0.0);
+    weights.assign(size, 1.0);
+    work.resize(extended);  // also holds the second moving average, n + 2 points
+    smoothed.resize(size);
+    cycle.resize(extended);
+    averaged.resize(extended);
+    subseries.resize(cycles);
+    subseries_weights.resize(cycles);
+    subseries_smoothed.resize(cycles);
+  }
+
+  std::vector<double> y, trend, season, weights;
+  std::vector<double> work, smoothed;  // detrended or deseasonalized series; a loess output
+  std::vector<double> cycle;           // cycle-subseries smooth, one period longer at each end
+  std::vector<double> averaged;        // the low-pass moving averages
+  std::vector<double> subseries, subseries_weights, subseries_smoothed;
+  LoessScratch scratch;
+
+  Index n() const noexcept { return n_; }
+  Index period() const noexcept { return period_; }
+
+ private:
+  Index n_, period_;
+};
+
+/// Running mean of `length` points: out[i] = mean(x[i..i + length)), for i < n - length + 1.
+inline void moving_average(const double* x, Index n, Index length, double* out) noexcept {
+  double sum = 0;
+  for (Index i = 0; i < length; ++i) sum += x[i];
+  const auto divisor = static_cast<double>(length);
+  out[0] = sum / divisor;
+  for (Index i = 1; i + length <= n; ++i) {
+    sum += x[i + length - 1] - x[i - 1];
+    out[i] = sum / divisor;
+  }
+}
+
+/// Smooths each cycle-subseries (points period apart) of `work` by loess and extends it one
+/// point at each end, into `cycle`: STL's step 2.
+inline void smooth_cycle_subseries(StlWorkspace& ws, const LoessSpec& spec, bool weighted) {
+  const Index n = ws.n(), period = ws.period();
+  double* sub = ws.subseries.data();
+  double* sub_weights = ws.subseries_weights.data();
+  double* smoothed = ws.subseries_smoothed.data();
+  for (Index j = 0; j < period; ++j) {
+    const Index k = (n - 1 - j) / period + 1;
+    for (Index m = 0; m < k; ++m) sub[m] = ws.work[static_cast<std::size_t>(j + m * period)];
+    if (weighted) {
+      for (Index m = 0; m < k; ++m) {
+        sub_weights[m] = ws.weights[static_cast<std::size_t>(j + m * period)];
+      }
+    }
+    const double* robustness = weighted ? sub_weights : nullptr;
+    loess_smooth(sub, k, spec, robustness, ws.scratch, smoothed + 1);
+    // One cycle beyond each end, from the same kind of window as the nearest point's.
+    const Index reach = std::min(spec.length, k);
+    if (!loess_estimate(sub, k, spec, -1.0, 0, reach - 1, robustness, ws.scratch, smoothed[0])) {
+      smoothed[0] = smoothed[1];
+    }
+    if (!loess_estimate(sub, k, spec, static_cast<double>(k), k - reach, k - 1, robustness,
+                        ws.scratch, smoothed[k + 1])) {
+      smoothed[k + 1] = smoothed[k];
+    }
+    for (Index m = 0; m < k + 2; ++m)
+      ws.cycle[static_cast<std::size_t>(j + m * period)] = smoothed[m];
+  }
+}
+
+/// Bisquare weights of the remainders, scaled by six times their median: STL's robustness step.
+inline void robustness_weights(StlWorkspace& ws) {
+  const Index n = ws.n();
+  double* residual = ws.work.data();
+  for (Index i = 0; i < n; ++i) {
+    const auto at = static_cast<std::size_t>(i);
+    residual[i] = std::abs(ws.y[at] - (ws.trend[at] + ws.season[at]));
+  }
+  std::copy(residual, residual + n, ws.smoothed.begin());
+  const auto upper = static_cast<std::ptrdiff_t>(n / 2),
+             lower = static_cast<std::ptrdiff_t>((n - 1) / 2);
+  std::nth_element(ws.smoothed.begin(), ws.smoothed.begin() + upper, ws.smoothed.end());
+  double middle = ws.smoothed[static_cast<std::size_t>(upper)];
+  if (lower != upper) {
+    middle += *std::max_element(ws.smoothed.begin(), ws.smoothed.begin() + upper);
+  } else {
+    middle *= 2;
+  }
+  const double scale = 3 * middle;  // six times the median
+  const double near = 0.001 * scale, far = 0.999 * scale;
+  for (Index i = 0; i < n; ++i) {
+    const double r = residual[i];
+    double weight = 0;
+    if (r <= near) {
+      weight = 1;
+    } else if (r <= far) {
+      const double u = r / scale;
+      weight = (1 - u * u) * (1 - u * u);
+    }
+    ws.weights[static_cast<std::size_t>(i)] = weight;
+  }
+}
+
+/// One pass of STL's inner loop: detrend, smooth the cycle-subseries, remove their low-pass
+/// part to get the seasonal component, then smooth the deseasonalized series into the trend.
+inline void stl_inner_pass(StlWorkspace& ws, const StlParams& params, bool weighted) {
+  const Index n = ws.n(), period = ws.period(), extended = n + 2 * period;
+  for (Index i = 0; i < n; ++i) {
+    const auto at = static_cast<std::size_t>(i);
+    ws.work[at] = ws.y[at] - ws.trend[at];
+  }
+  smooth_cycle_subseries(ws, {params.seasonal, params.seasonal_deg, params.seasonal_jump},
+                         weighted);
+  // Low-pass filter: moving averages of period, period and 3 points, then loess.
+  double* averaged = ws.averaged.data();
+  double* work = ws.work.data();
+  moving_average(ws.cycle.data(), extended, period, averaged);
+  moving_average(averaged, extended - period + 1, period, work);
+  moving_average(work, extended - 2 * period + 2, 3, averaged);
+  loess_smooth(averaged, n,
+               {stl_low_pass_window(params), params.low_pass_deg, params.low_pass_jump}, nullptr,
+               ws.scratch, ws.smoothed.data());
+  for (Index i = 0; i < n; ++i) {
+    const auto at = static_cast<std::size_t>(i);
+    ws.season[at] = ws.cycle[static_cast<std::size_t>(period + i)] - ws.smoothed[at];
+    ws.work[at] = ws.y[at] - ws.season[at];
+  }
+  loess_smooth(ws.work.data(), n, {stl_trend_window(params), params.trend_deg, params.trend_jump},
+               weighted ? ws.weights.data() : nullptr, ws.scratch, ws.trend.data());
+}
+
+}  // namespace detail
+
+/// Decomposes `series` (a vector or any dense one-column expression of float or double) into
+/// trend, seasonal and remainder by STL, as statsmodels' STL(series, ...).fit() does. Computes
+/// in double; a float series gets float components. O(n (seasonal + trend + low_pass)) per
+/// inner pass; raises an anomaly::Error for anything check(params, series) rejects.
+template <class Derived>
+requires Scalar<typename Derived::Scalar> StlResult<typename Derived::Scalar> stl(
+    const Eigen::MatrixBase<Derived>& series, const StlParams& params) {
+  using T = typename Derived::Scalar;
+  raise_if(check(params, series));
+  const Index n = series.rows();
+  detail::StlWorkspace ws(n, params.period);
+  for (Index i = 0; i < n; ++i)
+    ws.y[static_cast<std::size_t>(i)] = static_cast<double>(series(i, 0));
+  const Index inner = stl_inner_iterations(params), outer = stl_outer_iterations(params);
+  bool weighted = false;
+  for (Index pass = 0;; ++pass) {
+    for (Index i = 0; i < inner; ++i) detail::stl_inner_pass(ws, params, weighted);
+    if (pass == outer) break;
+    detail::robustness_weights(ws);
+    weighted = true;
+  }
+  StlResult<T> result;
+  result.trend.resize(n);
+  result.seasonal.resize(n);
+  result.remainder.resize(n);
+  result.weights.resize(n);
+  for (Index i = 0; i < n; ++i) {
+    const auto at = static_cast<std::size_t>(i);
+    result.trend[i] = static_cast<T>(ws.trend[at]);
+    result.seasonal[i] = static_cast<T>(ws.season[at]);
+    result.remainder[i] = static_cast<T>(ws.y[at] - ws.season[at] - ws.trend[at]);
+    result.weights[i] = static_cast<T>(ws.weights[at]);
+  }
+  return result;
+}
+
+}  // namespace anomaly
