@@ -31,9 +31,6 @@ inline double tricube(double distance, double h) noexcept {
 /// Buffers a loess pass reuses, so that a decomposition allocates them once.
 class LoessScratch {
  public:
-  /// Points accumulated together on the fast path: five sums of 256 doubles stay in L1.
-  static constexpr Index tile = 256;
-
   /// The centred kernel of a window of `length` points, its weights times the offset and times
   /// the squared offset, and its sum: what every point away from the ends shares.
   void prepare_kernel(Index length) {
@@ -60,10 +57,15 @@ class LoessScratch {
         last_tap_ = d;
       }
     }
+    const auto half_size = static_cast<std::size_t>(half + 1);
+    half_kernel_.assign(kernel_.begin() + half, kernel_.end());
+    half_kernel_offset_.assign(kernel_offset_.begin() + half, kernel_offset_.end());
+    half_kernel_offset2_.assign(kernel_offset2_.begin() + half, kernel_offset2_.end());
+    half_kernel_.resize(half_size);
+    reach_ = last_tap_ - half;
   }
 
   std::vector<double> window;   ///< one general estimate's weights
-  std::vector<double> sums;     ///< five tiles of accumulators
   std::vector<double> product;  ///< robustness weight times value, for the weighted fast path
 
   const std::vector<double>& kernel() const noexcept { return kernel_; }
@@ -72,11 +74,18 @@ class LoessScratch {
   double kernel_sum() const noexcept { return kernel_sum_; }
   Index first_tap() const noexcept { return first_tap_; }
   Index last_tap() const noexcept { return last_tap_; }
+  /// The kernel from the centre out (offsets 0..half), and the last offset of nonzero weight.
+  const std::vector<double>& half_kernel() const noexcept { return half_kernel_; }
+  const std::vector<double>& half_kernel_offset() const noexcept { return half_kernel_offset_; }
+  const std::vector<double>& half_kernel_offset2() const noexcept { return half_kernel_offset2_; }
+  Index reach() const noexcept { return reach_; }
 
  private:
   Index kernel_length_ = -1;
   std::vector<double> kernel_, kernel_offset_, kernel_offset2_;
+  std::vector<double> half_kernel_, half_kernel_offset_, half_kernel_offset2_;
   double kernel_sum_ = 0;
+  Index reach_ = 0;
   Index first_tap_ = 0, last_tap_ = -1;
 };
 
@@ -138,67 +147,70 @@ inline bool weighted_line(double s0, double s1, double s2, double t0, double t1,
   return true;
 }
 
-/// Loess at the centred points first..last of y[0..n), a tile of points at a time: each kernel
-/// tap is one vectorizable multiply-add over the tile, without a reduction.
+/// Loess at `width` consecutive centred points from `centre` on, in registers: the kernel is
+/// symmetric, so each tap d > 0 weighs the sum (or, for the offset moments, the difference) of
+/// the points d before and d after, and its terms are read once for both.
+template <int width>
+inline void smooth_centred_block(const double* y, const double* robustness, const double* product,
+                                 const LoessScratch& scratch, int degree, double spread_limit,
+                                 Index centre, double* out) {
+  using Block = Eigen::Array<double, width, 1>;
+  using Load = Eigen::Map<const Block>;
+  const double* k = scratch.half_kernel().data();
+  const Index reach = scratch.reach();
+  if (robustness == nullptr) {
+    Block sum = k[0] * Load(y + centre);
+    for (Index d = 1; d <= reach; ++d) sum += k[d] * (Load(y + centre + d) + Load(y + centre - d));
+    Eigen::Map<Block>(out + centre) = sum * (1 / scratch.kernel_sum());
+    return;
+  }
+  const double* kd = scratch.half_kernel_offset().data();
+  const double* kdd = scratch.half_kernel_offset2().data();
+  Block s0 = k[0] * Load(robustness + centre), t0 = k[0] * Load(product + centre);
+  Block s1 = Block::Zero(), s2 = Block::Zero(), t1 = Block::Zero();
+  for (Index d = 1; d <= reach; ++d) {
+    const Block after = Load(robustness + centre + d), before = Load(robustness + centre - d);
+    const Block value_after = Load(product + centre + d), value_before = Load(product + centre - d);
+    const Block both = after + before, value_both = value_after + value_before;
+    s0 += k[d] * both;
+    s2 += kdd[d] * both;
+    s1 += kd[d] * (after - before);
+    t0 += k[d] * value_both;
+    t1 += kd[d] * (value_after - value_before);
+  }
+  // weighted_line for the whole block: a line where the offsets spread enough, else a level,
+  // and the point itself where every weight is 0.
+  const Block inverse = s0.inverse();
+  const Block level = t0 * inverse;
+  Block value = level;
+  if (degree > 0) {
+    const Block mean = s1 * inverse;
+    const Block spread = s2 * inverse - mean * mean;
+    const Block line = level - mean / spread * (t1 * inverse - mean * level);
+    value = (spread > spread_limit).select(line, level);
+  }
+  Eigen::Map<Block>(out + centre) = (s0 > 0).select(value, Load(y + centre));
+}
+
+/// Loess at the centred points first..last of y[0..n): blocks of 8 points, then single points.
 inline void smooth_centred(const double* y, Index n, const LoessSpec& spec,
                            const double* robustness, LoessScratch& scratch, Index first, Index last,
                            double* out) {
-  constexpr Index tile = LoessScratch::tile;
-  const Index half = (spec.length - 1) / 2;
-  const Index tap_begin = scratch.first_tap(), tap_end = scratch.last_tap() + 1;
-  const double* k = scratch.kernel().data();
-  if (scratch.sums.size() < static_cast<std::size_t>(5 * tile)) {
-    scratch.sums.resize(static_cast<std::size_t>(5 * tile));
+  constexpr int width = 8;
+  const double limit = 0.001 * static_cast<double>(n - 1);
+  const double spread_limit = limit * limit;  // sqrt(spread) > limit, as STL tests it
+  const double* product = robustness != nullptr ? scratch.product.data() : nullptr;
+  Index i = first;
+  for (; i + width - 1 <= last; i += width) {
+    smooth_centred_block<width>(y, robustness, product, scratch, spec.degree, spread_limit, i, out);
   }
-  double* s0 = scratch.sums.data();
-  if (robustness == nullptr) {
-    const double scale = 1 / scratch.kernel_sum();
-    for (Index start = first; start <= last; start += tile) {
-      const Index count = std::min(tile, last - start + 1);
-      std::fill(s0, s0 + count, 0.0);
-      for (Index d = tap_begin; d < tap_end; ++d) {
-        const double weight = k[d];
-        const double* source = y + start - half + d;
-        for (Index i = 0; i < count; ++i) s0[i] += weight * source[i];
-      }
-      for (Index i = 0; i < count; ++i) out[start + i] = s0[i] * scale;
-    }
-    return;
-  }
-  const double* kd = scratch.kernel_offset().data();
-  const double* kdd = scratch.kernel_offset2().data();
-  const double* q = scratch.product.data();
-  double* s1 = s0 + tile;
-  double* s2 = s1 + tile;
-  double* t0 = s2 + tile;
-  double* t1 = t0 + tile;
-  for (Index start = first; start <= last; start += tile) {
-    const Index count = std::min(tile, last - start + 1);
-    std::fill(s0, s0 + 5 * tile, 0.0);
-    for (Index d = tap_begin; d < tap_end; ++d) {
-      const double weight = k[d], weight_offset = kd[d], weight_offset2 = kdd[d];
-      const double* v = robustness + start - half + d;
-      const double* p = q + start - half + d;
-      for (Index i = 0; i < count; ++i) {
-        s0[i] += weight * v[i];
-        s1[i] += weight_offset * v[i];
-        s2[i] += weight_offset2 * v[i];
-        t0[i] += weight * p[i];
-        t1[i] += weight_offset * p[i];
-      }
-    }
-    for (Index i = 0; i < count; ++i) {
-      double value = 0;
-      if (!weighted_line(s0[i], s1[i], s2[i], t0[i], t1[i], spec.degree, n, value)) {
-        value = y[start + i];
-      }
-      out[start + i] = value;
-    }
+  for (; i <= last; ++i) {
+    smooth_centred_block<1>(y, robustness, product, scratch, spec.degree, spread_limit, i, out);
   }
 }
 
 /// Smooths y[0..n) into out[0..n) by loess: STL's inner smoother. Away from the ends every
-/// window is centred and shares one kernel, so those points are tiled convolutions; the ends,
+/// window is centred and shares one kernel, so those points are blocked convolutions; the ends,
 /// windows longer than the series and jumps take the general estimate.
 inline void loess_smooth(const double* y, Index n, const LoessSpec& spec, const double* robustness,
                          LoessScratch& scratch, double* out) {

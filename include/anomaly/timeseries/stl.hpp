@@ -179,9 +179,10 @@ class StlWorkspace {
     smoothed.resize(size);
     cycle.resize(extended);
     averaged.resize(extended);
-    subseries.resize(cycles);
-    subseries_weights.resize(cycles);
-    subseries_smoothed.resize(cycles);
+    const auto group_size = static_cast<std::size_t>(group) * cycles;
+    subseries.resize(group_size);
+    subseries_weights.resize(group_size);
+    subseries_smoothed.resize(group_size);
   }
 
   std::vector<double> y, trend, season, weights;
@@ -191,8 +192,13 @@ class StlWorkspace {
   std::vector<double> subseries, subseries_weights, subseries_smoothed;
   LoessScratch scratch;
 
+  /// Cycle-subseries smoothed together: one cache line of doubles.
+  static constexpr Index group = 8;
+
   Index n() const noexcept { return n_; }
   Index period() const noexcept { return period_; }
+  /// Distance between two subseries in the group buffers: the longest one, plus its two ends.
+  Index subseries_stride() const noexcept { return (n_ + period_ - 1) / period_ + 2; }
 
  private:
   Index n_, period_;
@@ -202,42 +208,59 @@ class StlWorkspace {
 inline void moving_average(const double* x, Index n, Index length, double* out) noexcept {
   double sum = 0;
   for (Index i = 0; i < length; ++i) sum += x[i];
-  const auto divisor = static_cast<double>(length);
-  out[0] = sum / divisor;
+  const double scale = 1 / static_cast<double>(length);
+  out[0] = sum * scale;
   for (Index i = 1; i + length <= n; ++i) {
     sum += x[i + length - 1] - x[i - 1];
-    out[i] = sum / divisor;
+    out[i] = sum * scale;
   }
 }
 
-/// Smooths each cycle-subseries (points period apart) of `work` by loess and extends it one
-/// point at each end, into `cycle`: STL's step 2.
+/// Smooths each cycle-subseries (points period apart) of y - trend by loess and extends it one
+/// point at each end, into `cycle`: STL's step 2. Subseries are copied in and out eight at a
+/// time, so that each cache line of the series is read and written once, not once per column.
 inline void smooth_cycle_subseries(StlWorkspace& ws, const LoessSpec& spec, bool weighted) {
-  const Index n = ws.n(), period = ws.period();
+  const Index n = ws.n(), period = ws.period(), group = StlWorkspace::group;
+  const Index stride = ws.subseries_stride();
   double* sub = ws.subseries.data();
   double* sub_weights = ws.subseries_weights.data();
   double* smoothed = ws.subseries_smoothed.data();
-  for (Index j = 0; j < period; ++j) {
-    const Index k = (n - 1 - j) / period + 1;
-    for (Index m = 0; m < k; ++m) sub[m] = ws.work[static_cast<std::size_t>(j + m * period)];
-    if (weighted) {
-      for (Index m = 0; m < k; ++m) {
-        sub_weights[m] = ws.weights[static_cast<std::size_t>(j + m * period)];
+  const double* y = ws.y.data();
+  const double* trend = ws.trend.data();
+  const double* weights = ws.weights.data();
+  double* cycle = ws.cycle.data();
+  for (Index first = 0; first < period; first += group) {
+    const Index columns = std::min(group, period - first);
+    const Index longest = (n - 1 - first) / period + 1;
+    for (Index m = 0; m < longest; ++m) {
+      const Index base = first + m * period, available = std::min(columns, n - base);
+      for (Index c = 0; c < available; ++c) sub[c * stride + m] = y[base + c] - trend[base + c];
+      if (weighted) {
+        for (Index c = 0; c < available; ++c) sub_weights[c * stride + m] = weights[base + c];
       }
     }
-    const double* robustness = weighted ? sub_weights : nullptr;
-    loess_smooth(sub, k, spec, robustness, ws.scratch, smoothed + 1);
-    // One cycle beyond each end, from the same kind of window as the nearest point's.
-    const Index reach = std::min(spec.length, k);
-    if (!loess_estimate(sub, k, spec, -1.0, 0, reach - 1, robustness, ws.scratch, smoothed[0])) {
-      smoothed[0] = smoothed[1];
+    for (Index c = 0; c < columns; ++c) {
+      const Index k = (n - 1 - first - c) / period + 1;
+      const double* values = sub + c * stride;
+      const double* robustness = weighted ? sub_weights + c * stride : nullptr;
+      double* out = smoothed + c * stride;
+      loess_smooth(values, k, spec, robustness, ws.scratch, out + 1);
+      // One cycle beyond each end, from a window of the nearest `seasonal` points.
+      const Index reach = std::min(spec.length, k);
+      if (!loess_estimate(values, k, spec, -1.0, 0, reach - 1, robustness, ws.scratch, out[0])) {
+        out[0] = out[1];
+      }
+      if (!loess_estimate(values, k, spec, static_cast<double>(k), k - reach, k - 1, robustness,
+                          ws.scratch, out[k + 1])) {
+        out[k + 1] = out[k];
+      }
     }
-    if (!loess_estimate(sub, k, spec, static_cast<double>(k), k - reach, k - 1, robustness,
-                        ws.scratch, smoothed[k + 1])) {
-      smoothed[k + 1] = smoothed[k];
+    for (Index m = 0; m < longest + 2; ++m) {
+      // Columns whose subseries is one shorter end a row earlier, and come last in the group.
+      const Index base = first + m * period,
+                  ends = m < longest + 1 ? columns : std::min(columns, n + 2 * period - base);
+      for (Index c = 0; c < ends; ++c) cycle[base + c] = smoothed[c * stride + m];
     }
-    for (Index m = 0; m < k + 2; ++m)
-      ws.cycle[static_cast<std::size_t>(j + m * period)] = smoothed[m];
   }
 }
 
@@ -274,14 +297,11 @@ inline void robustness_weights(StlWorkspace& ws) {
   }
 }
 
-/// One pass of STL's inner loop: detrend, smooth the cycle-subseries, remove their low-pass
-/// part to get the seasonal component, then smooth the deseasonalized series into the trend.
+/// One pass of STL's inner loop: smooth the cycle-subseries of the detrended series, remove their
+/// low-pass part to get the seasonal component, then smooth the deseasonalized series into the
+/// trend.
 inline void stl_inner_pass(StlWorkspace& ws, const StlParams& params, bool weighted) {
   const Index n = ws.n(), period = ws.period(), extended = n + 2 * period;
-  for (Index i = 0; i < n; ++i) {
-    const auto at = static_cast<std::size_t>(i);
-    ws.work[at] = ws.y[at] - ws.trend[at];
-  }
   smooth_cycle_subseries(ws, {params.seasonal, params.seasonal_deg, params.seasonal_jump},
                          weighted);
   // Low-pass filter: moving averages of period, period and 3 points, then loess.
