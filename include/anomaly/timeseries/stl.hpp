@@ -204,15 +204,29 @@ class StlWorkspace {
   Index n_, period_;
 };
 
-/// Running mean of `length` points: out[i] = mean(x[i..i + length)), for i < n - length + 1.
-inline void moving_average(const double* x, Index n, Index length, double* out) noexcept {
-  double sum = 0;
-  for (Index i = 0; i < length; ++i) sum += x[i];
-  const double scale = 1 / static_cast<double>(length);
-  out[0] = sum * scale;
-  for (Index i = 1; i + length <= n; ++i) {
-    sum += x[i + length - 1] - x[i - 1];
-    out[i] = sum * scale;
+/// STL's low-pass moving averages of x[0..n + 2 period), of period, period and 3 points, into
+/// out[0..n). One loop runs the two running sums side by side, so that their additions overlap;
+/// `first` holds the first average, and `out` may be `first` (each point is read before it is
+/// overwritten).
+inline void low_pass_averages(const double* x, Index n, Index period, double* first, double* second,
+                              double* out) noexcept {
+  const Index length = n + 2 * period;
+  const double scale = 1 / static_cast<double>(period);
+  double sum_first = 0, sum_second = 0;
+  for (Index i = 0; i < period; ++i) sum_first += x[i];
+  first[0] = sum_first * scale;
+  for (Index t = 1; t <= length - period; ++t) {
+    sum_first += x[t + period - 1] - x[t - 1];
+    first[t] = sum_first * scale;
+    const Index j = t - period + 1;  // the second average completed by first[t]
+    if (j < 0) continue;
+    if (j == 0) {
+      for (Index i = 0; i < period; ++i) sum_second += first[i];
+    } else {
+      sum_second += first[t] - first[j - 1];
+    }
+    second[j] = sum_second * scale;
+    if (j >= 2) out[j - 2] = (second[j - 2] + second[j - 1] + second[j]) * (1.0 / 3);
   }
 }
 
@@ -301,15 +315,12 @@ inline void robustness_weights(StlWorkspace& ws) {
 /// low-pass part to get the seasonal component, then smooth the deseasonalized series into the
 /// trend.
 inline void stl_inner_pass(StlWorkspace& ws, const StlParams& params, bool weighted) {
-  const Index n = ws.n(), period = ws.period(), extended = n + 2 * period;
+  const Index n = ws.n(), period = ws.period();
   smooth_cycle_subseries(ws, {params.seasonal, params.seasonal_deg, params.seasonal_jump},
                          weighted);
   // Low-pass filter: moving averages of period, period and 3 points, then loess.
   double* averaged = ws.averaged.data();
-  double* work = ws.work.data();
-  moving_average(ws.cycle.data(), extended, period, averaged);
-  moving_average(averaged, extended - period + 1, period, work);
-  moving_average(work, extended - 2 * period + 2, 3, averaged);
+  low_pass_averages(ws.cycle.data(), n, period, averaged, ws.work.data(), averaged);
   loess_smooth(averaged, n,
                {stl_low_pass_window(params), params.low_pass_deg, params.low_pass_jump}, nullptr,
                ws.scratch, ws.smoothed.data());
