@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <vector>
@@ -78,35 +79,28 @@ inline std::optional<Error> check(const StlParams& params) {
   if (params.seasonal < 3 || params.seasonal % 2 == 0) {
     return parameter_error("seasonal", "an odd integer >= 3", static_cast<double>(params.seasonal));
   }
-  const struct {
+  struct Named {
     const char* name;
     Index value;
-  } windows[] = {{"trend", stl_trend_window(params)}, {"low_pass", stl_low_pass_window(params)}};
-  for (const auto& window : windows) {
+  };
+  for (const Named window :
+       {Named{"trend", stl_trend_window(params)}, Named{"low_pass", stl_low_pass_window(params)}}) {
     if (window.value < 3 || window.value % 2 == 0 || window.value <= params.period) {
       return Error::make(ErrorCode::invalid_parameter,
                          "%s must be an odd integer >= 3 and > period (%ld) (got %ld)", window.name,
                          static_cast<long>(params.period), static_cast<long>(window.value));
     }
   }
-  const struct {
-    const char* name;
-    int value;
-  } degrees[] = {{"seasonal_deg", params.seasonal_deg},
-                 {"trend_deg", params.trend_deg},
-                 {"low_pass_deg", params.low_pass_deg}};
-  for (const auto& degree : degrees) {
+  for (const Named degree :
+       {Named{"seasonal_deg", params.seasonal_deg}, Named{"trend_deg", params.trend_deg},
+        Named{"low_pass_deg", params.low_pass_deg}}) {
     if (degree.value != 0 && degree.value != 1) {
-      return parameter_error(degree.name, "0 or 1", degree.value);
+      return parameter_error(degree.name, "0 or 1", static_cast<double>(degree.value));
     }
   }
-  const struct {
-    const char* name;
-    Index value;
-  } jumps[] = {{"seasonal_jump", params.seasonal_jump},
-               {"trend_jump", params.trend_jump},
-               {"low_pass_jump", params.low_pass_jump}};
-  for (const auto& jump : jumps) {
+  for (const Named jump :
+       {Named{"seasonal_jump", params.seasonal_jump}, Named{"trend_jump", params.trend_jump},
+        Named{"low_pass_jump", params.low_pass_jump}}) {
     if (jump.value < 1) return parameter_error(jump.name, ">= 1", static_cast<double>(jump.value));
   }
   if (stl_inner_iterations(params) < 1) {
