@@ -57,11 +57,9 @@ class LoessScratch {
         last_tap_ = d;
       }
     }
-    const auto half_size = static_cast<std::size_t>(half + 1);
     half_kernel_.assign(kernel_.begin() + half, kernel_.end());
     half_kernel_offset_.assign(kernel_offset_.begin() + half, kernel_offset_.end());
     half_kernel_offset2_.assign(kernel_offset2_.begin() + half, kernel_offset2_.end());
-    half_kernel_.resize(half_size);
     reach_ = last_tap_ - half;
   }
 
