@@ -124,7 +124,8 @@ TEST_CASE("stl derives its windows and iterations as statsmodels does", "[stl]")
   CHECK(anomaly::stl_outer_iterations(p12) == 0);
   CHECK(anomaly::stl_inner_iterations({.period = 12, .robust = true}) == 2);
   CHECK(anomaly::stl_outer_iterations({.period = 12, .robust = true}) == 15);
-  CHECK(anomaly::stl_outer_iterations({.period = 12, .outer_iterations = 0}) == 0);
+  CHECK(anomaly::stl_outer_iterations({.period = 12, .outer_iterations = 3}) == 3);
+  CHECK(anomaly::stl_inner_iterations({.period = 12, .robust = true, .inner_iterations = 1}) == 1);
 }
 
 TEST_CASE("stl components add up to the series", "[stl]") {
@@ -212,8 +213,8 @@ TEST_CASE("stl rejects bad parameters and series, naming them", "[stl]") {
   rejects({.period = 12, .seasonal_jump = 0}, "seasonal_jump must be >= 1 (got 0)");
   rejects({.period = 12, .trend_jump = -2}, "trend_jump must be >= 1");
   rejects({.period = 12, .low_pass_jump = 0}, "low_pass_jump must be >= 1");
-  rejects({.period = 12, .inner_iterations = 0}, "inner_iterations must be >= 1");
-  rejects({.period = 12, .outer_iterations = -1}, "outer_iterations must be >= 0");
+  rejects({.period = 12, .inner_iterations = -1}, "inner_iterations must be >= 1 (0: derived)");
+  rejects({.period = 12, .outer_iterations = -1}, "outer_iterations must be >= 1 (0: derived)");
 
   require_error([&] { anomaly::stl(x, {.period = 25}); }, ErrorCode::too_few_samples,
                 "series has 48 points; stl with period 25 needs at least two periods (50)");

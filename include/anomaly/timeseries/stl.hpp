@@ -16,24 +16,24 @@
 
 namespace anomaly {
 
-/// Parameters of stl(), with statsmodels' defaults. An empty optional is derived as statsmodels
-/// derives it: trend = the smallest odd integer >= 1.5 period / (1 - 1.5 / seasonal), low_pass =
-/// the smallest odd integer > period, inner_iterations = 2 if robust else 5, outer_iterations =
-/// 15 if robust else 0.
+/// Parameters of stl(), with statsmodels' defaults. A window or iteration count of 0 stands for
+/// statsmodels' None and is derived as statsmodels derives it: trend = the smallest odd integer
+/// >= 1.5 period / (1 - 1.5 / seasonal), low_pass = the smallest odd integer > period,
+/// inner_iterations = 2 if robust else 5, outer_iterations = 15 if robust else 0.
 struct StlParams {
-  Index period = 0;                         ///< length of one season, >= 2 (required)
-  Index seasonal = 7;                       ///< seasonal smoother window: odd, >= 3
-  std::optional<Index> trend{};             ///< trend smoother window: odd, >= 3, > period
-  std::optional<Index> low_pass{};          ///< low-pass smoother window: odd, >= 3, > period
-  int seasonal_deg = 1;                     ///< degree of the seasonal loess: 0 or 1
-  int trend_deg = 1;                        ///< degree of the trend loess: 0 or 1
-  int low_pass_deg = 1;                     ///< degree of the low-pass loess: 0 or 1
-  bool robust = false;                      ///< down-weight large remainders (outer iterations)
-  Index seasonal_jump = 1;                  ///< seasonal loess at every jump-th point, >= 1
-  Index trend_jump = 1;                     ///< trend loess at every jump-th point, >= 1
-  Index low_pass_jump = 1;                  ///< low-pass loess at every jump-th point, >= 1
-  std::optional<Index> inner_iterations{};  ///< passes per robustness step, >= 1
-  std::optional<Index> outer_iterations{};  ///< robustness steps, >= 0
+  Index period = 0;            ///< length of one season, >= 2 (required)
+  Index seasonal = 7;          ///< seasonal smoother window: odd, >= 3
+  Index trend = 0;             ///< trend smoother window: odd, >= 3, > period (0: derived)
+  Index low_pass = 0;          ///< low-pass smoother window: odd, >= 3, > period (0: derived)
+  int seasonal_deg = 1;        ///< degree of the seasonal loess: 0 or 1
+  int trend_deg = 1;           ///< degree of the trend loess: 0 or 1
+  int low_pass_deg = 1;        ///< degree of the low-pass loess: 0 or 1
+  bool robust = false;         ///< down-weight large remainders (outer iterations)
+  Index seasonal_jump = 1;     ///< seasonal loess at every jump-th point, >= 1
+  Index trend_jump = 1;        ///< trend loess at every jump-th point, >= 1
+  Index low_pass_jump = 1;     ///< low-pass loess at every jump-th point, >= 1
+  Index inner_iterations = 0;  ///< passes per robustness step, >= 1 (0: derived)
+  Index outer_iterations = 0;  ///< robustness steps, >= 1 (0: derived)
 };
 
 /// The decomposition: series = trend + seasonal + remainder, and the robustness weight of each
@@ -48,7 +48,7 @@ struct StlResult {
 
 /// The trend window stl() uses: params.trend, or statsmodels' rule for it.
 inline Index stl_trend_window(const StlParams& params) noexcept {
-  if (params.trend) return *params.trend;
+  if (params.trend != 0) return params.trend;
   const double wanted =
       1.5 * static_cast<double>(params.period) / (1 - 1.5 / static_cast<double>(params.seasonal));
   const auto window = static_cast<Index>(std::ceil(wanted));
@@ -57,18 +57,20 @@ inline Index stl_trend_window(const StlParams& params) noexcept {
 
 /// The low-pass window stl() uses: params.low_pass, or the smallest odd integer > period.
 inline Index stl_low_pass_window(const StlParams& params) noexcept {
-  if (params.low_pass) return *params.low_pass;
+  if (params.low_pass != 0) return params.low_pass;
   return params.period % 2 == 0 ? params.period + 1 : params.period + 2;
 }
 
 /// The inner iteration count stl() uses: params.inner_iterations, or 2 if robust else 5.
 inline Index stl_inner_iterations(const StlParams& params) noexcept {
-  return params.inner_iterations.value_or(params.robust ? 2 : 5);
+  if (params.inner_iterations != 0) return params.inner_iterations;
+  return params.robust ? 2 : 5;
 }
 
 /// The outer iteration count stl() uses: params.outer_iterations, or 15 if robust else 0.
 inline Index stl_outer_iterations(const StlParams& params) noexcept {
-  return params.outer_iterations.value_or(params.robust ? 15 : 0);
+  if (params.outer_iterations != 0) return params.outer_iterations;
+  return params.robust ? 15 : 0;
 }
 
 /// The first reason `params` are invalid, or nothing; check(params, series) adds the series.
@@ -104,11 +106,11 @@ inline std::optional<Error> check(const StlParams& params) {
     if (jump.value < 1) return parameter_error(jump.name, ">= 1", static_cast<double>(jump.value));
   }
   if (stl_inner_iterations(params) < 1) {
-    return parameter_error("inner_iterations", ">= 1",
+    return parameter_error("inner_iterations", ">= 1 (0: derived)",
                            static_cast<double>(stl_inner_iterations(params)));
   }
   if (stl_outer_iterations(params) < 0) {
-    return parameter_error("outer_iterations", ">= 0",
+    return parameter_error("outer_iterations", ">= 1 (0: derived)",
                            static_cast<double>(stl_outer_iterations(params)));
   }
   return std::nullopt;
