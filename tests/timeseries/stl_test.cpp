@@ -199,6 +199,8 @@ TEST_CASE("stl rejects bad parameters and series, naming them", "[stl]") {
   };
   rejects({.period = 1}, "period must be an integer >= 2 (got 1)");
   rejects({}, "period must be an integer >= 2 (got 0)");
+  rejects({.period = Index{1} << 50}, "period and windows must be at most 2^40");
+  rejects({.period = 12, .trend = (Index{1} << 62) + 1}, "period and windows must be at most 2^40");
   rejects({.period = 12, .seasonal = 6}, "seasonal must be an odd integer >= 3 (got 6)");
   rejects({.period = 12, .seasonal = 1}, "seasonal must be an odd integer >= 3 (got 1)");
   rejects({.period = 12, .trend = 11}, "trend must be an odd integer >= 3 and > period (12)");

@@ -75,11 +75,20 @@ inline Index stl_outer_iterations(const StlParams& params) noexcept {
 
 /// The first reason `params` are invalid, or nothing; check(params, series) adds the series.
 inline std::optional<Error> check(const StlParams& params) {
+  // Far above any series that fits in memory, and low enough that no derived size overflows.
+  constexpr Index largest = Index{1} << 40;
   if (params.period < 2) {
     return parameter_error("period", "an integer >= 2", static_cast<double>(params.period));
   }
   if (params.seasonal < 3 || params.seasonal % 2 == 0) {
     return parameter_error("seasonal", "an odd integer >= 3", static_cast<double>(params.seasonal));
+  }
+  for (const Index value : {params.period, params.seasonal, params.trend, params.low_pass}) {
+    if (value > largest) {
+      return Error::make(ErrorCode::invalid_parameter,
+                         "period and windows must be at most 2^40 (got %ld)",
+                         static_cast<long>(value));
+    }
   }
   struct Named {
     const char* name;
