@@ -2,6 +2,7 @@
 // its invariants (the components add up, constant series, pure seasons), and every bad input.
 #include <anomaly/timeseries/stl.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -252,4 +253,28 @@ TEST_CASE("stl accepts windows longer than the series and two periods exactly", 
   CHECK(result.trend.allFinite());
   CHECK(result.seasonal.allFinite());
   CHECK((result.trend + result.seasonal + result.remainder - x).cwiseAbs().maxCoeff() <= 1e-12);
+}
+
+TEST_CASE("stl's median of the remainders is exact on long and adversarial inputs", "[stl]") {
+  const Index n = 100'001;
+  std::vector<anomaly::Vector<double>> inputs;
+  anomaly::Vector<double> noise(n);
+  for (Index i = 0; i < n; ++i) noise[i] = std::abs(std::sin(static_cast<double>(i) * 12.9898));
+  inputs.push_back(noise);
+  inputs.push_back(anomaly::Vector<double>::LinSpaced(n, 0, 1));  // the sample misses nothing
+  inputs.push_back(anomaly::Vector<double>::LinSpaced(n, 1, 0));
+  inputs.push_back(anomaly::Vector<double>::Constant(n, 0.25));  // all ties
+  anomaly::Vector<double> strided = noise;
+  for (Index i = 0; i < n; i += n / 1024) strided[i] = 1e6;  // every sampled value is the largest
+  inputs.push_back(strided);
+  inputs.push_back(noise.head(n - 1));  // even length: two different middle values
+  for (const auto& values : inputs) {
+    std::vector<double> sorted(values.data(), values.data() + values.size());
+    std::sort(sorted.begin(), sorted.end());
+    const auto size = static_cast<std::size_t>(values.size());
+    const double expected = sorted[(size - 1) / 2] + sorted[size / 2];
+    std::vector<double> buffer(size);
+    CHECK(anomaly::detail::middle_pair_sum(values.data(), values.size(), buffer.data()) ==
+          expected);
+  }
 }

@@ -191,13 +191,13 @@ inline void smooth_centred_block(const double* y, const double* robustness, cons
 }
 
 /// Loess at the centred points first..last of y[0..n): blocks of 8 points, then single points.
+/// `product` is robustness times y where robustness is given.
 inline void smooth_centred(const double* y, Index n, const LoessSpec& spec,
-                           const double* robustness, LoessScratch& scratch, Index first, Index last,
-                           double* out) {
+                           const double* robustness, const double* product,
+                           const LoessScratch& scratch, Index first, Index last, double* out) {
   constexpr int width = 8;
   const double limit = 0.001 * static_cast<double>(n - 1);
   const double spread_limit = limit * limit;  // sqrt(spread) > limit, as STL tests it
-  const double* product = robustness != nullptr ? scratch.product.data() : nullptr;
   Index i = first;
   for (; i + width - 1 <= last; i += width) {
     smooth_centred_block<width>(y, robustness, product, scratch, spec.degree, spread_limit, i, out);
@@ -209,9 +209,10 @@ inline void smooth_centred(const double* y, Index n, const LoessSpec& spec,
 
 /// Smooths y[0..n) into out[0..n) by loess: STL's inner smoother. Away from the ends every
 /// window is centred and shares one kernel, so those points are blocked convolutions; the ends,
-/// windows longer than the series and jumps take the general estimate.
+/// windows longer than the series and jumps take the general estimate. `product`, robustness
+/// times y, may be given by a caller that has it at hand, else it is computed here.
 inline void loess_smooth(const double* y, Index n, const LoessSpec& spec, const double* robustness,
-                         LoessScratch& scratch, double* out) {
+                         LoessScratch& scratch, double* out, const double* product = nullptr) {
   if (n < 2) {
     if (n == 1) out[0] = y[0];
     return;
@@ -238,12 +239,13 @@ inline void loess_smooth(const double* y, Index n, const LoessSpec& spec, const 
   };
   if (!whole) {
     scratch.prepare_kernel(spec.length);
-    if (robustness != nullptr) {
+    if (robustness != nullptr && product == nullptr) {
       if (scratch.product.size() < static_cast<std::size_t>(n)) {
         scratch.product.resize(static_cast<std::size_t>(n));
       }
       for (Index i = 0; i < n; ++i)
         scratch.product[static_cast<std::size_t>(i)] = robustness[i] * y[i];
+      product = scratch.product.data();
     }
   }
   auto estimate = [&](Index i, Index left, Index right) {
@@ -257,7 +259,7 @@ inline void loess_smooth(const double* y, Index n, const LoessSpec& spec, const 
       } else {
         const double* kd = scratch.kernel_offset().data();
         const double* kdd = scratch.kernel_offset2().data();
-        const double* q = scratch.product.data();
+        const double* q = product;
         double s0 = 0, s1 = 0, s2 = 0, t0 = 0, t1 = 0;
         for (Index d = scratch.first_tap(); d <= scratch.last_tap(); ++d) {
           const double v = robustness[left + d], p = q[left + d];
@@ -284,7 +286,7 @@ inline void loess_smooth(const double* y, Index n, const LoessSpec& spec, const 
       estimate(i, left, right);
     }
     if (first_centred <= last_centred) {
-      smooth_centred(y, n, spec, robustness, scratch, first_centred, last_centred, out);
+      smooth_centred(y, n, spec, robustness, product, scratch, first_centred, last_centred, out);
     }
     for (Index i = std::max(last_centred + 1, first_centred); i < n; ++i) {
       window(i, left, right);

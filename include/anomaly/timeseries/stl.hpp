@@ -7,6 +7,7 @@
 #include <anomaly/detail/loess.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <initializer_list>
@@ -180,6 +181,7 @@ class StlWorkspace {
     trend.assign(size, 0.0);
     season.assign(size, 0.0);
     weights.assign(size, 1.0);
+    product.resize(size);
     work.resize(extended);  // also holds the second moving average, n + 2 points
     smoothed.resize(size);
     cycle.resize(extended);
@@ -191,6 +193,7 @@ class StlWorkspace {
   }
 
   std::vector<double> y, trend, season, weights;
+  std::vector<double> product;         // weights times the deseasonalized series
   std::vector<double> work, smoothed;  // detrended or deseasonalized series; a loess output
   std::vector<double> cycle;           // cycle-subseries smooth, one period longer at each end
   std::vector<double> averaged;        // the low-pass moving averages
@@ -283,6 +286,39 @@ inline void smooth_cycle_subseries(StlWorkspace& ws, const LoessSpec& spec, bool
   }
 }
 
+/// The sum of the two middle values of values[0..n) in sorted order (ranks (n - 1) / 2 and n / 2),
+/// exactly; `buffer` holds n values. On long inputs a strided sample brackets the middle, and
+/// only the values inside the bracket (about an eighth) are partially sorted; where the bracket
+/// misses, as on adversarial orders, all of them are.
+inline double middle_pair_sum(const double* values, Index n, double* buffer) {
+  const Index lower = (n - 1) / 2, upper = n / 2;
+  auto select = [](double* first, Index count, Index low, Index high) {
+    std::nth_element(first, first + high, first + count);
+    return first[high] + (low == high ? first[high] : *std::max_element(first, first + high));
+  };
+  constexpr Index sample_size = 1024, margin = 64;  // 4 standard deviations of the median's rank
+  if (n >= 16 * sample_size) {
+    std::array<double, sample_size> sample;
+    const Index stride = n / sample_size;
+    for (Index k = 0; k < sample_size; ++k)
+      sample[static_cast<std::size_t>(k)] = values[k * stride];
+    std::sort(sample.begin(), sample.end());
+    const double low = sample[sample_size / 2 - margin], high = sample[sample_size / 2 + margin];
+    Index below = 0, inside = 0;
+    for (Index i = 0; i < n; ++i) {
+      const double v = values[i];
+      below += v < low;
+      buffer[inside] = v;  // kept only when it lies in [low, high]: no branch to mispredict
+      inside += static_cast<Index>(v >= low) & static_cast<Index>(v <= high);
+    }
+    if (below <= lower && upper < below + inside) {
+      return select(buffer, inside, lower - below, upper - below);
+    }
+  }
+  std::copy(values, values + n, buffer);
+  return select(buffer, n, lower, upper);
+}
+
 /// Bisquare weights of the remainders, scaled by six times their median: STL's robustness step.
 inline void robustness_weights(StlWorkspace& ws) {
   const Index n = ws.n();
@@ -291,17 +327,7 @@ inline void robustness_weights(StlWorkspace& ws) {
     const auto at = static_cast<std::size_t>(i);
     residual[i] = std::abs(ws.y[at] - (ws.trend[at] + ws.season[at]));
   }
-  std::copy(residual, residual + n, ws.smoothed.begin());
-  const auto upper = static_cast<std::ptrdiff_t>(n / 2),
-             lower = static_cast<std::ptrdiff_t>((n - 1) / 2);
-  std::nth_element(ws.smoothed.begin(), ws.smoothed.begin() + upper, ws.smoothed.end());
-  double middle = ws.smoothed[static_cast<std::size_t>(upper)];
-  if (lower != upper) {
-    middle += *std::max_element(ws.smoothed.begin(), ws.smoothed.begin() + upper);
-  } else {
-    middle *= 2;
-  }
-  const double scale = 3 * middle;  // six times the median
+  const double scale = 3 * middle_pair_sum(residual, n, ws.smoothed.data());  // 6 medians
   const double near = 0.001 * scale, far = 0.999 * scale;
   for (Index i = 0; i < n; ++i) {
     const double r = residual[i];
@@ -329,13 +355,16 @@ inline void stl_inner_pass(StlWorkspace& ws, const StlParams& params, bool weigh
   loess_smooth(averaged, n,
                {stl_low_pass_window(params), params.low_pass_deg, params.low_pass_jump}, nullptr,
                ws.scratch, ws.smoothed.data());
+  // The weighted trend needs weight times value: made here, while the values are in registers.
   for (Index i = 0; i < n; ++i) {
     const auto at = static_cast<std::size_t>(i);
     ws.season[at] = ws.cycle[static_cast<std::size_t>(period + i)] - ws.smoothed[at];
     ws.work[at] = ws.y[at] - ws.season[at];
+    if (weighted) ws.product[at] = ws.weights[at] * ws.work[at];
   }
   loess_smooth(ws.work.data(), n, {stl_trend_window(params), params.trend_deg, params.trend_jump},
-               weighted ? ws.weights.data() : nullptr, ws.scratch, ws.trend.data());
+               weighted ? ws.weights.data() : nullptr, ws.scratch, ws.trend.data(),
+               weighted ? ws.product.data() : nullptr);
 }
 
 }  // namespace detail
