@@ -22,7 +22,10 @@ very same float64 values as arrays in memory):
     all rows), ROC-AUC as the mean over the 5 seeds, time the fastest seed's;
   * EllipticEnvelope (default parameters, seeds 0..4 on both sides: the same random subsets) vs
     scikit-learn's: fit on 10^5 x 8 rows (`anomaly detect --train`), and on every
-    ../shared/data/tabular set in outlier mode, ROC-AUC seed by seed.
+    ../shared/data/tabular set in outlier mode, ROC-AUC seed by seed;
+  * STL on 10^6 points (trend, two harmonics, noise, spikes), periods 24 and 168 plain and 24
+    robust, vs statsmodels' STL: ours in-process through bench/timeseries/stl_driver.cpp, one
+    statsmodels run each (16-160 s), the largest difference of the components.
 
 Times exclude CSV parsing on both sides: ours is the CLI's --stats fit_seconds + score_seconds,
 the peer's is wall time from arrays in memory. Each side runs --repeat times; the table shows the
@@ -32,7 +35,8 @@ Rolling peers score x[t] against the window of the 1024 samples before it (shift
 It needs Debian's python3-numpy and python3-pandas (scikit-learn's roc_auc_score is used if
 present, else an equivalent rank formula); without numpy or pandas it prints why and exits 0
 ("SKIPPED"), so a CI job without them does not fail. The IsolationForest part needs
-python3-sklearn and says SKIPPED without it, as do the neighbours and EllipticEnvelope parts.
+python3-sklearn and says SKIPPED without it, as do the neighbours and EllipticEnvelope parts; the
+STL part needs python3-statsmodels.
 """
 
 import argparse
@@ -104,6 +108,12 @@ try:
     from sklearn.covariance import EllipticEnvelope
 except ImportError:
     sklearn = IsolationForest = LocalOutlierFactor = NearestNeighbors = EllipticEnvelope = None
+
+try:
+    import statsmodels
+    from statsmodels.tsa.seasonal import STL
+except ImportError:
+    statsmodels = STL = None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -884,6 +894,57 @@ def compare_nab(cli, directory):
               f"flags outside windows {sum(r['flags_outside_windows'] for r in runs)}")
 
 
+# ------------------------------------------------------------------------------------------------
+# STL: anomaly::stl vs statsmodels' STL
+
+def stl_series(points, period, seed=20261121):
+    """Trend, two harmonics of the period, unit Gaussian noise and a spike every 997 points."""
+    i = np.arange(points)
+    phase = 2 * np.pi * (i % period) / period
+    noise = np.random.default_rng(seed).standard_normal(points)
+    return (100 + 1e-5 * i + 10 * np.sin(phase) + 3 * np.cos(2 * phase) + noise
+            + np.where(i % 997 == 0, 25.0, 0.0))
+
+
+def compare_stl(cli, workdir, points, repeat):
+    """Seconds of one STL decomposition, ours (best of `repeat`) and statsmodels' (one run)."""
+    print(f"\n## STL: anomaly::stl vs statsmodels, {points} points\n")
+    driver = os.path.join(os.path.dirname(knn_peers_path(cli)), "stl_driver")
+    if not os.access(driver, os.X_OK):
+        print(f"SKIPPED: {driver} was not built (the bench preset builds it).")
+        return
+    if STL is None:
+        print("SKIPPED: statsmodels is not installed (python3-statsmodels).")
+        return
+    print(f"Defaults otherwise (seasonal 7, derived trend and low-pass windows). Ours best of "
+          f"{repeat}, in one C++ process (bench/timeseries/stl_driver.cpp, -O3 -march=native); "
+          f"statsmodels {statsmodels.__version__} one run from an array in memory. Difference: "
+          "largest |ours - statsmodels| over trend, seasonal and remainder, over max |x|.\n")
+    print("| period | robust | ours (s) | statsmodels (s) | ratio (statsmodels / ours) | "
+          "difference |")
+    print("|---:|:---:|---:|---:|---:|---:|")
+    for period, robust in ((24, False), (168, False), (24, True)):
+        x = stl_series(points, period)
+        path, out = os.path.join(workdir, "stl.f64"), os.path.join(workdir, "stl_out.f64")
+        x.astype("<f8").tofile(path)
+        done = subprocess.run([driver, path, str(points), str(period), str(int(robust)),
+                               str(repeat), out], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"stl_driver exited {done.returncode}: {done.stderr.strip()}")
+        ours = json.loads(done.stdout)["seconds"]
+        components = np.fromfile(out, dtype="<f8").reshape(4, points)
+        start = time.perf_counter()
+        theirs = STL(x, period=period, robust=robust).fit()
+        peer = time.perf_counter() - start
+        difference = max(np.max(np.abs(components[0] - theirs.trend)),
+                         np.max(np.abs(components[1] - theirs.seasonal)),
+                         np.max(np.abs(components[2] - theirs.resid))) / np.max(np.abs(x))
+        os.remove(path)
+        os.remove(out)
+        print(f"| {period} | {'yes' if robust else 'no'} | {ours:.3g} | {peer:.3g} | "
+              f"{fmt_ratio(peer, ours)} | {difference:.1e} |", flush=True)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -898,7 +959,7 @@ def main():
                                                               "data", "tabular"))
     parser.add_argument("--skip", action="append", default=[],
                         choices=["batch", "rolling", "tabular", "iforest", "knn", "lof",
-                                 "elliptic", "nab"],
+                                 "elliptic", "nab", "stl"],
                         help="leave a part out")
     parser.add_argument("--iforest-seeds", type=int, default=IFOREST_SEEDS,
                         help="seeds 0..N-1 per tabular set and side (default 5; one seed's AUC "
@@ -938,6 +999,8 @@ def main():
         if "nab" not in args.skip:
             compare_nab(args.cli, os.path.normpath(os.path.join(args.shared_data, "..",
                                                                 "timeseries")))
+        if "stl" not in args.skip:
+            compare_stl(args.cli, workdir, 100_000 if args.quick else 1_000_000, args.repeat)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 #pragma once
-// Umbrella of timeseries/: decompositions and period estimation.
+// Umbrella of timeseries/: decompositions (STL, moving averages) and period estimation.
 #include <anomaly/timeseries/period.hpp>
 #include <anomaly/timeseries/seasonal_decompose.hpp>
 #include <anomaly/timeseries/series.hpp>
+#include <anomaly/timeseries/stl.hpp>
