@@ -4,6 +4,7 @@
 
 #include <anomaly/detectors.hpp>
 #include <anomaly/timeseries/seasonal_decompose.hpp>
+#include <anomaly/timeseries/stl.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -495,28 +496,37 @@ TEST_CASE("decompose writes trend, seasonal and remainder of one series") {
     text += std::to_string(t) + "," + cell + "\n";
   }
   const auto data = scratch.write("series.csv", text);
-  const Result result = scratch.run("decompose --period 6 --time-column time " + data);
-  REQUIRE(result.code == 0);
-  const auto lines = lines_of(result.out);
-  REQUIRE(lines.size() == 61);
-  CHECK(lines[0] == "trend,seasonal,remainder");
-  const auto expected = anomaly::seasonal_decompose(series, {.period = 6});
-  for (int t = 0; t < 60; ++t) {
-    INFO("row " << t << ": " << lines[static_cast<std::size_t>(t + 1)]);
-    std::istringstream row(lines[static_cast<std::size_t>(t + 1)]);
-    std::string trend, seasonal, remainder;
-    std::getline(row, trend, ',');
-    std::getline(row, seasonal, ',');
-    std::getline(row, remainder, ',');
-    if (std::isnan(expected.trend[t])) {
-      CHECK(trend == "nan");
-      CHECK(remainder == "nan");
-    } else {
-      CHECK(std::stod(trend) == expected.trend[t]);  // shortest round-trip text: exact
-      CHECK(std::stod(remainder) == expected.remainder[t]);
+  // Each method's lines against the library's own result, value for value.
+  const auto require_parts = [&](const std::string& flags, const anomaly::Vector<double>& trend,
+                                 const anomaly::Vector<double>& seasonal,
+                                 const anomaly::Vector<double>& remainder) {
+    const Result result = scratch.run("decompose --period 6 --time-column time " + flags + data);
+    REQUIRE(result.code == 0);
+    const auto lines = lines_of(result.out);
+    REQUIRE(lines.size() == 61);
+    CHECK(lines[0] == "trend,seasonal,remainder");
+    for (int t = 0; t < 60; ++t) {
+      INFO(flags << "row " << t << ": " << lines[static_cast<std::size_t>(t + 1)]);
+      std::istringstream row(lines[static_cast<std::size_t>(t + 1)]);
+      for (const auto* part : {&trend, &seasonal, &remainder}) {
+        std::string cell;
+        std::getline(row, cell, ',');
+        if (std::isnan((*part)[t])) {
+          CHECK(cell == "nan");
+        } else {
+          CHECK(std::stod(cell) == (*part)[t]);  // shortest round-trip text: exact
+        }
+      }
     }
-    CHECK(std::stod(seasonal) == expected.seasonal[t]);
-  }
+    return result.out;
+  };
+  const auto plain = anomaly::stl(series, {.period = 6});
+  const auto default_out = require_parts("", plain.trend, plain.seasonal, plain.remainder);
+  const auto robust = anomaly::stl(series, {.period = 6, .robust = true});
+  require_parts("--robust ", robust.trend, robust.seasonal, robust.remainder);
+  const auto classical = anomaly::seasonal_decompose(series, {.period = 6});
+  require_parts("--classical ", classical.trend, classical.seasonal, classical.remainder);
+  const Result result{0, default_out, ""};
   // The period estimated, the same parts; a plot of four panels.
   const auto svg = scratch.path("parts.svg");
   const Result estimated = scratch.run("decompose --time-column time --plot " + svg + " " + data);
@@ -528,7 +538,7 @@ TEST_CASE("decompose writes trend, seasonal and remainder of one series") {
   CHECK(contains(two.err, "pick one with --features"));
   const Result short_series = scratch.run("decompose --period 40 --time-column time " + data);
   CHECK(short_series.code == 3);
-  CHECK(contains(short_series.err, "two cycles of period 40 need 80"));
+  CHECK(contains(short_series.err, "period 40 needs at least two periods (80)"));
 }
 
 TEST_CASE("stream prints each score as soon as its row arrives, before the input ends") {

@@ -8,6 +8,7 @@
 #include <anomaly/core.hpp>
 #include <anomaly/timeseries/period.hpp>
 #include <anomaly/timeseries/seasonal_decompose.hpp>
+#include <anomaly/timeseries/stl.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -92,9 +93,9 @@ void plot_run(const std::string& path, const CsvTable<T>& data, const Vector<T>&
                          {}});
   if (period && data.rows >= 2 * *period) {
     const Eigen::VectorXd series = data.features().col(0).template cast<double>();
-    const auto parts =
-        seasonal_decompose(series, {.period = *period, .extrapolate_trend = *period - 1});
-    const std::string of = " of " + data.feature_names[0] + ", period " + std::to_string(*period);
+    const auto parts = stl(series, {.period = *period, .robust = true});
+    const std::string of =
+        " of " + data.feature_names[0] + " (robust STL, period " + std::to_string(*period) + ")";
     plot.panels.push_back({"trend" + of, {{"trend", values_of(parts.trend), "#2ca02c"}}, {}, {}});
     plot.panels.push_back(
         {"seasonal" + of, {{"seasonal", values_of(parts.seasonal), "#9467bd"}}, {}, {}});
@@ -313,7 +314,14 @@ void decompose(const Options& options) {
                      "): pick one with --features NAME");
   }
   const Index period = options.period > 0 ? options.period : estimated_period(data);
-  const auto parts = seasonal_decompose(data.features().col(0), {.period = period});
+  Decomposition<T> parts;
+  if (options.classical) {
+    parts = seasonal_decompose(data.features().col(0), {.period = period});
+  } else {
+    auto fitted = stl(data.features().col(0), {.period = period, .robust = options.robust});
+    parts = Decomposition<T>{std::move(fitted.trend), std::move(fitted.seasonal),
+                             std::move(fitted.remainder)};
+  }
   write_decomposition(options.output, parts);
   if (options.plot_file.empty()) return;
   const std::string& name = data.feature_names[0];
@@ -321,7 +329,10 @@ void decompose(const Options& options) {
   plot.rows = data.rows;
   plot.shaded = data.windows;
   plot.title = "anomaly decompose: " + name + ", " + std::to_string(data.rows) + " rows, period " +
-               std::to_string(period) + " (moving averages)";
+               std::to_string(period) +
+               (options.classical ? " (moving averages)"
+                : options.robust  ? " (robust STL)"
+                                  : " (STL)");
   plot.panels = {{name, {{name, values_of(data.features().col(0)), "#1f77b4"}}, {}, {}},
                  {"trend", {{"trend", values_of(parts.trend), "#2ca02c"}}, {}, {}},
                  {"seasonal", {{"seasonal", values_of(parts.seasonal), "#9467bd"}}, {}, {}},

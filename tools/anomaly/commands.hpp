@@ -28,7 +28,9 @@ struct Options {
   bool stats = false;
   std::size_t top = 0;
   bool use_float = false;
-  Index period = 0;  ///< decompose --period; 0: estimated from the series
+  Index period = 0;        ///< decompose --period; 0: estimated from the series
+  bool robust = false;     ///< decompose --robust: STL with robustness weights
+  bool classical = false;  ///< decompose --classical: moving averages instead of STL
 };
 
 void run_detect(const Options& options);

@@ -120,12 +120,17 @@ int main(int argc, char** argv) {
   add_columns(stream, options);
 
   CLI::App& decompose = *app.add_subcommand(
-      "decompose", "Split one series into trend, seasonal and remainder; write them as CSV");
+      "decompose", "Split one series into trend, seasonal and remainder by STL; write them as CSV");
   decompose
       .add_option("--period", options.period,
                   "Time steps per cycle (default: estimated from the series)")
       ->check(CLI::PositiveNumber)
       ->type_name("P");
+  decompose.add_flag(
+      "--robust", options.robust,
+      "Robust STL: outer iterations down-weight outliers (statsmodels' robust=True)");
+  decompose.add_flag("--classical", options.classical,
+                     "Moving averages (statsmodels' seasonal_decompose) instead of STL");
   add_columns(decompose, options);
   decompose.add_option("-o,--output", options.output, "Write the CSV here (default: stdout)")
       ->type_name("FILE");
