@@ -101,7 +101,7 @@ inline double normal_upper_quantile(double q) noexcept {
 }
 
 /// t >= 0 with P(T > t) = q for Student's t with `dof` >= 1 degrees of freedom, q in (0, 1/2]:
-/// scipy's t.isf(q, dof). Closed forms for 1 and 2 degrees of freedom, Cornish-Fisher from 1e5 on;
+/// scipy's t.isf(q, dof). Closed forms for 1 and 2 degrees of freedom, Cornish-Fisher from 1e4 on;
 /// otherwise Newton's method on ln P against ln t (the tail is a power of t, so this converges in
 /// the heavy tails too), on P(T > t) when it is below 1/4 and nearer the centre on
 /// P(|T| < t) = 1 - 2 q, which is exact there.
@@ -112,7 +112,9 @@ inline double student_t_upper_quantile(double q, double dof) noexcept {
     return q < 0.25 ? 1.0 / std::tan(std::numbers::pi * q) : std::tan(std::numbers::pi * (0.5 - q));
   }
   if (dof == 2.0) return (1.0 - 2.0 * q) / std::sqrt(2.0 * q * (1.0 - q));
-  if (dof >= 1e5) {  // Cornish-Fisher to 1 / dof^4 (A&S 26.7.5): the next term is below 1e-18
+  // Cornish-Fisher to 1 / dof^4 (A&S 26.7.5): within 1e-14 of mpmath from 1e4 dof on (measured,
+  // p in [1e-12, 1 - 1e-12]), where the continued fraction has begun to lose digits.
+  if (dof >= 1e4) {
     const double z = normal_upper_quantile(q), z2 = z * z, inverse = 1.0 / dof;
     const double g1 = z * (z2 + 1) / 4;
     const double g2 = z * ((5 * z2 + 16) * z2 + 3) / 96;
