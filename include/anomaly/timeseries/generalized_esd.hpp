@@ -78,8 +78,9 @@ struct EsdSample {
 };
 
 /// Mean and sum of squared deviations of the sample, kept up to date as values leave it, and
-/// computed afresh when the rounding a removal could leave exceeds about 1e-14 of the variance
-/// (a far outlier leaves the sum of squares it dominated with few correct digits). Both are kept
+/// computed afresh when the rounding the removals could have left exceeds 1e-12 of the variance
+/// (a far outlier leaves the sum of squares it dominated with few correct digits; within the
+/// bulk that takes thousands of steps, so the sums are rarely recomputed). Both are kept
 /// relative to the first median, so that a series far from 0 (1e6 + noise) keeps its digits.
 class MeanScale {
  public:
@@ -93,6 +94,8 @@ class MeanScale {
   }
   double distance(double x) const { return std::abs((x - shift_) - offset_); }
 
+  void refresh(const EsdSample& sample) { recompute(sample); }
+
   /// `sample` has just lost `x`.
   void remove(const EsdSample& sample, double x) {
     const double m = static_cast<double>(sample.size());
@@ -101,8 +104,10 @@ class MeanScale {
     const double change = deviation * ((x - shift_) - new_offset);
     squares_ -= change;
     offset_ = new_offset;
-    drift_ += 8 * std::numeric_limits<double>::epsilon() * (1.0 + change / std::fmax(squares_, 0));
-    if (!(drift_ < 1e-14)) recompute(sample);
+    // A bound on the rounding the downdates have left in the sum of squares, in its units: a far
+    // outlier's removal leaves an error of its own size in what remains.
+    error_ += std::numeric_limits<double>::epsilon() * (squares_ + 3.0 * change);
+    if (!(error_ < 1e-12 * squares_)) recompute(sample);
   }
 
  private:
@@ -115,10 +120,10 @@ class MeanScale {
       const double deviation = (sample.value(p) - shift_) - offset_;
       squares_ += deviation * deviation;
     }
-    drift_ = 0;
+    error_ = 0;
   }
 
-  double shift_, offset_ = 0, squares_ = 0, drift_ = 0;
+  double shift_, offset_ = 0, squares_ = 0, error_ = 0;
 };
 
 /// The median of sorted[first, first + count), count >= 1.
@@ -180,6 +185,7 @@ class MedianScale {
     }
     return 1.253314 * sum / static_cast<double>(n);
   }
+  void refresh(const EsdSample&) {}  // the median and MAD are exact order statistics
   void remove(const EsdSample&, double) {}
 
  private:
@@ -196,10 +202,17 @@ void run_esd(EsdSample& sample, Index k, double alpha, GeneralizedEsdResult& out
   for (Index i = 1; i <= k; ++i) {
     // All remaining values equal: none is extreme (their computed sd need not be exactly 0).
     if (sample.value(sample.low) == sample.value(sample.high - 1)) break;
-    const double scale = center.scale(sample);  // before distance(): MedianScale finds both
+    double scale = center.scale(sample);  // before distance(): MedianScale finds both
     if (!(scale > 0)) break;
-    const double low_distance = center.distance(sample.value(sample.low));
-    const double high_distance = center.distance(sample.value(sample.high - 1));
+    double low_distance = center.distance(sample.value(sample.low));
+    double high_distance = center.distance(sample.value(sample.high - 1));
+    if (std::abs(high_distance - low_distance) <= 1e-12 * high_distance) {
+      // A tie, or rounding away from one: decide on sums computed afresh.
+      center.refresh(sample);
+      scale = center.scale(sample);
+      low_distance = center.distance(sample.value(sample.low));
+      high_distance = center.distance(sample.value(sample.high - 1));
+    }
     // Among equal values the smallest index goes first: the first of the top run of ties.
     std::size_t top = sample.high - 1;
     while (top > sample.low && sample.value(top - 1) == sample.value(sample.high - 1)) --top;
