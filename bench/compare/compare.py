@@ -883,6 +883,23 @@ def compare_nab(cli, directory):
             cells.append(nab_cell(stats))
         print(f"| {name} | {period} | " + " | ".join(cells) + " |", flush=True)
     print()
+    driver = os.path.join(os.path.dirname(knn_peers_path(cli)), "nab_seasonal")
+    if os.access(driver, os.X_OK):
+        done = subprocess.run([driver] + paths, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"nab_seasonal exited {done.returncode}: {done.stderr.strip()}")
+        batch = [json.loads(line) for line in done.stdout.splitlines()]
+        window_aucs = [r["window_roc_auc"] for r in batch if r["window_roc_auc"] is not None]
+        point_aucs = [r["roc_auc"] for r in batch if r["roc_auc"] is not None]
+        for key, label in (("threshold", "score > 3.5"), ("esd", "generalized ESD, <= 2%")):
+            print(f"- SeasonalDetector (batch, robust STL; bench/timeseries/nab_seasonal.cpp), "
+                  f"{label}: mean window ROC-AUC {np.mean(window_aucs):.4f}, mean point ROC-AUC "
+                  f"{np.mean(point_aucs):.4f}; windows flagged "
+                  f"{sum(r[key]['flagged'] for r in batch)} of "
+                  f"{sum(r[key]['windows'] for r in batch)}; flags outside windows "
+                  f"{sum(r[key]['outside'] for r in batch)}")
+    else:
+        print(f"- SeasonalDetector (batch): SKIPPED, {driver} was not built (bench preset)")
     for algorithm, label in NAB_ALGORITHMS:
         runs = results[algorithm]
         window_aucs = [r["window_roc_auc"] for r in runs if r["window_roc_auc"] is not None]
