@@ -57,6 +57,11 @@ double x_position(Index row, Index rows) {
          plot_width * (rows > 1 ? static_cast<double>(row) / static_cast<double>(rows - 1) : 0.5);
 }
 
+/// Where value v sits on the y axis of a panel whose top is y0 and whose range is [low, high].
+double y_position(double v, double y0, double low, double high) {
+  return y0 + panel_height * (high - v) / (high - low);
+}
+
 /// The y range of a panel's finite values (and threshold), padded by 5%; [-1, 1] around a
 /// constant.
 std::pair<double, double> y_range(const PlotPanel& panel) {
@@ -88,17 +93,15 @@ std::vector<double> ticks(double low, double high) {
   return out;
 }
 
-/// The line as SVG path data: each pixel column's first, lowest, highest and last values, so a
+/// The line as SVG path data: each pixel column's first finite, lowest and highest values, so a
 /// million rows cost a few thousand points and a one-row spike still shows.
 std::string path_data(const std::vector<double>& values, Index rows, double y0, double low,
                       double high) {
-  const auto x_of = [rows](Index row) { return x_position(row, rows); };
-  const auto y_of = [&](double v) { return y0 + panel_height * (high - v) / (high - low); };
   std::string d;
   bool pen_down = false;
   const auto to = [&](double x, double v) {
     d += pen_down ? " L" : " M";
-    d += number(x) + "," + number(y_of(v));
+    d += number(x) + "," + number(y_position(v, y0, low, high));
     pen_down = true;
   };
   const auto columns = static_cast<Index>(plot_width);
@@ -106,23 +109,21 @@ std::string path_data(const std::vector<double>& values, Index rows, double y0, 
   for (Index first = 0; first < rows; first += per_column) {
     const Index last = std::min(rows, first + per_column);
     double low_value = std::numeric_limits<double>::infinity(), high_value = -low_value;
-    Index finite = 0;
+    double first_value = std::numeric_limits<double>::quiet_NaN();
     for (Index row = first; row < last; ++row) {
       const double v = values[static_cast<std::size_t>(row)];
       if (!std::isfinite(v)) {
         pen_down = false;  // a gap
         continue;
       }
+      if (std::isnan(first_value)) first_value = v;
       low_value = std::min(low_value, v);
       high_value = std::max(high_value, v);
-      ++finite;
     }
-    if (finite == 0) continue;
-    const double x = x_of(first + (last - first) / 2);
-    if (per_column == 1) {
-      to(x, low_value);
-    } else {
-      to(x, values[static_cast<std::size_t>(first)]);
+    if (std::isnan(first_value)) continue;  // nothing finite in this column
+    const double x = x_position(first + (last - first) / 2, rows);
+    to(x, first_value);
+    if (per_column > 1) {
       to(x, low_value);
       to(x, high_value);
     }
@@ -149,7 +150,7 @@ void write_svg(const std::string& path, const Plot& plot, std::size_t max_marks)
     const double y0 = top + static_cast<double>(p) * (panel_height + gap) + 16;
     const auto [low_end, high_end] = y_range(panel);
     const double low = low_end, high = high_end;  // lambdas may not capture bindings (clang)
-    const auto y_of = [&](double v) { return y0 + panel_height * (high - v) / (high - low); };
+    const auto y_of = [&](double v) { return y_position(v, y0, low, high); };
     svg += "<g class=\"panel\">\n<text x=\"" + number(left) + "\" y=\"" + number(y0 - 5) +
            "\" font-weight=\"bold\">" + escaped(panel.title) + "</text>\n";
     // Legend, right-aligned above the panel.
@@ -210,9 +211,11 @@ void write_svg(const std::string& path, const Plot& plot, std::size_t max_marks)
   }
   svg += "</svg>\n";
   std::FILE* file = std::fopen(path.c_str(), "wb");
-  const bool written = file != nullptr &&
-                       std::fwrite(svg.data(), 1, svg.size(), file) == svg.size() &&
-                       std::fclose(file) == 0;
+  bool written = file != nullptr;
+  if (written) {  // closed whatever the write did
+    written = std::fwrite(svg.data(), 1, svg.size(), file) == svg.size();
+    written = std::fclose(file) == 0 && written;
+  }
   if (!written) {
     throw InputError(
         located(path, 0, std::string("cannot write the plot: ") + std::strerror(errno)));

@@ -61,4 +61,23 @@ double select_quantile(T* values, Index n, double p, Index prefix) noexcept {
   return low + (position - static_cast<double>(below)) * (high - low);
 }
 
+/// The median of n values and the modified z-score's spread around them.
+struct RobustSpread {
+  double median = 0;
+  double mad = 0;    ///< median absolute deviation from the median
+  double scale = 0;  ///< robust_scale(mad, mean absolute deviation); 0 for a constant
+};
+
+/// RobustSpread of values[0, n) (n >= 1), leaving their absolute deviations from the median there.
+inline RobustSpread robust_spread(double* values, Index n) noexcept {
+  RobustSpread spread;
+  spread.median = select_quantile(values, n, 0.5, n);
+  Eigen::Map<Eigen::VectorXd> deviations(values, n);
+  deviations = (deviations.array() - spread.median).abs();
+  const double mean_deviation = deviations.mean();
+  spread.mad = select_quantile(values, n, 0.5, n);
+  spread.scale = robust_scale(spread.mad, mean_deviation);
+  return spread;
+}
+
 }  // namespace anomaly

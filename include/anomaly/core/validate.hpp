@@ -9,6 +9,11 @@
 
 namespace anomaly {
 
+/// How an error message names a non-finite value: "NaN", "+infinity" or "-infinity".
+inline const char* non_finite_name(double value) noexcept {
+  return std::isnan(value) ? "NaN" : (value > 0 ? "+infinity" : "-infinity");
+}
+
 /// The first NaN or infinity of `X`, named by its (row, column), or nothing.
 template <class Derived>
 std::optional<Error> check_finite(const Eigen::DenseBase<Derived>& X, const char* name) {
@@ -18,8 +23,7 @@ std::optional<Error> check_finite(const Eigen::DenseBase<Derived>& X, const char
       const double v = static_cast<double>(X(r, c));
       if (!std::isfinite(v)) {
         return Error::make(ErrorCode::non_finite_input, "%s(%ld, %ld) is %s: data must be finite",
-                           name, static_cast<long>(r), static_cast<long>(c),
-                           std::isnan(v) ? "NaN" : (v > 0 ? "+infinity" : "-infinity"));
+                           name, static_cast<long>(r), static_cast<long>(c), non_finite_name(v));
       }
     }
   }

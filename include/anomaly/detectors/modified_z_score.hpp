@@ -64,13 +64,10 @@ FitScore<ModifiedZScoreModel<T>> ModifiedZScore<T>::fit_score(const MatrixRef<T>
   RowVector<T> scale(d);
   for (Index j = 0; j < d; ++j) {
     Eigen::VectorXd values = detail::column_copy(X, j);
-    const double median = detail::select_quantile(values, 0.5);
-    values = (values.array() - median).abs();
-    const double mean_deviation = values.mean();
-    const double mad = detail::select_quantile(values, 0.5);
-    model.median[j] = static_cast<T>(median);
-    model.mad[j] = static_cast<T>(mad);
-    scale[j] = static_cast<T>(robust_scale(mad, mean_deviation));
+    const RobustSpread spread = robust_spread(values.data(), values.size());
+    model.median[j] = static_cast<T>(spread.median);
+    model.mad[j] = static_cast<T>(spread.mad);
+    scale[j] = static_cast<T>(spread.scale);
   }
   detail::Fences<T> fences{model.median, model.median, detail::safe_inverse(scale),
                            this->params_.combine};

@@ -132,7 +132,7 @@ SeasonalDetection<T> SeasonalDetector<T>::detect(const Eigen::MatrixBase<Derived
     if (std::isinf(x[t])) {
       raise(Error::make(ErrorCode::non_finite_input,
                         "series[%ld] is %s: values must be finite or NaN (missing)",
-                        static_cast<long>(t), x[t] > 0 ? "+infinity" : "-infinity"));
+                        static_cast<long>(t), non_finite_name(static_cast<double>(x[t]))));
     }
     finite += !std::isnan(x[t]);
   }
@@ -163,15 +163,8 @@ SeasonalDetection<T> SeasonalDetector<T>::detect(const Eigen::MatrixBase<Derived
       observed.push_back(static_cast<double>(out.parts.remainder[t]));
     }
   }
-  const auto count = static_cast<Index>(observed.size());
-  const double median = select_quantile(observed.data(), count, 0.5, count);
-  double mean_deviation = 0;
-  for (double& value : observed) {
-    value = std::abs(value - median);
-    mean_deviation += value / static_cast<double>(count);
-  }
-  const double mad = select_quantile(observed.data(), count, 0.5, count);
-  const double inverse = inverse_or_one(robust_scale(mad, mean_deviation));
+  const RobustSpread spread = robust_spread(observed.data(), static_cast<Index>(observed.size()));
+  const double median = spread.median, inverse = inverse_or_one(spread.scale);
   out.scores.resize(n);
   Vector<T> remainder = out.parts.remainder;
   for (Index t = 0; t < n; ++t) {

@@ -256,7 +256,7 @@ GeneralizedEsdResult generalized_esd_of(const SeriesRef<T>& series,
     if (std::isinf(v)) {
       raise(Error::make(ErrorCode::non_finite_input,
                         "series[%ld] is %s: values must be finite (NaN is skipped)",
-                        static_cast<long>(t), v > 0 ? "+infinity" : "-infinity"));
+                        static_cast<long>(t), non_finite_name(v)));
     }
     sample.sorted.emplace_back(v, t);
   }

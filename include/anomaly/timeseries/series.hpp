@@ -2,6 +2,7 @@
 // What the time-series functions share: the view of a series they take and its boundary checks.
 #include <anomaly/core/error.hpp>
 #include <anomaly/core/types.hpp>
+#include <anomaly/core/validate.hpp>
 
 #include <cmath>
 #include <optional>
@@ -27,8 +28,7 @@ std::optional<Error> check_series(const SeriesRef<T>& series, Index min_length, 
     const double v = static_cast<double>(series[t]);
     if (!std::isfinite(v)) {
       return Error::make(ErrorCode::non_finite_input, "series[%ld] is %s: values must be finite",
-                         static_cast<long>(t),
-                         std::isnan(v) ? "NaN" : (v > 0 ? "+infinity" : "-infinity"));
+                         static_cast<long>(t), non_finite_name(v));
     }
   }
   return std::nullopt;

@@ -156,8 +156,7 @@ std::optional<Error> check(const StlParams& params, const Eigen::DenseBase<Deriv
     const auto v = static_cast<double>(series(i, 0));
     if (std::isnan(v) || std::isinf(v)) {
       return Error::make(ErrorCode::non_finite_input, "series[%ld] is %s: stl needs finite values",
-                         static_cast<long>(i),
-                         std::isnan(v) ? "NaN" : (v > 0 ? "+infinity" : "-infinity"));
+                         static_cast<long>(i), non_finite_name(v));
     }
     if (std::abs(v) > limit) {
       return Error::make(ErrorCode::non_finite_input,
