@@ -832,8 +832,13 @@ def print_header(cli):
 # ------------------------------------------------------------------------------------------------
 # NAB time series: the seasonal detector beside the rolling z-score
 
-NAB_ALGORITHMS = [("seasonal", "seasonal (period estimated)"),
-                  ("rolling_zscore", "rolling z-score (window 1024)")]
+# (key, label, command, extra settings); the ESD bound is 2% of the series.
+NAB_ALGORITHMS = [
+    ("seasonal", "SeasonalDetector, robust z > 3.5", "detect", ()),
+    ("seasonal_esd", "SeasonalDetector, ESD <= 2%", "detect", ("max_anomalies",)),
+    ("streaming_seasonal", "StreamingSeasonal", "stream", ()),
+    ("rolling_zscore", "rolling z-score (window 1024)", "detect", ()),
+]
 
 
 def samples_per_day(path):
@@ -849,59 +854,61 @@ def nab_cell(stats):
             f"{stats['windows_flagged']} of {stats['windows']}, {stats['flags_outside_windows']}")
 
 
+def run_nab(cli, key, command, extra, path, period):
+    """--stats of one NAB series through `anomaly detect FILE` or `anomaly stream < FILE`."""
+    algorithm = "rolling_zscore" if key == "rolling_zscore" else "seasonal"
+    arguments = [cli, command, "--algorithm", algorithm, "--stats"]
+    if algorithm == "seasonal" and period is not None:
+        arguments += ["--set", f"period={period}"]
+    if "max_anomalies" in extra:
+        rows = sum(1 for _ in open(path)) - 1
+        arguments += ["--set", f"max_anomalies={max(1, rows // 50)}"]
+    if command == "detect":
+        done = subprocess.run(arguments + ["--output", os.devnull, path], capture_output=True,
+                              text=True)
+    else:
+        with open(path) as data:
+            done = subprocess.run(arguments, stdin=data, capture_output=True, text=True)
+    return done
+
+
 def compare_nab(cli, directory):
-    """Each NAB series through `anomaly detect --stats` with each algorithm: the ROC-AUC of the
-    scores against the labelled windows and against NAB's anomaly points, and the windows with at
-    least one flag. Default parameters; the seasonal detector's period comes from
-    anomaly::estimate_period, or, where it finds none, is one day of samples (from the
+    """Each NAB series through the CLI with --stats: the ROC-AUC of the scores against the
+    labelled windows and against NAB's anomaly points, and the windows with at least one flag.
+    Default parameters; the seasonal detectors' period is SeasonalDetector's estimate
+    (anomaly::estimate_period), or, where it finds none, one day of samples (from the
     timestamps; marked "day")."""
-    print("\n## NAB time series: seasonal vs rolling z-score\n")
+    print("\n## NAB time series: seasonal detectors vs rolling z-score\n")
     if not os.path.isdir(directory):
         print(f"SKIPPED: {directory} not found (it is ../shared/data/timeseries).")
         return
     paths = sorted(glob.glob(os.path.join(directory, "*.csv")))
-    results = {name: [] for name, _ in NAB_ALGORITHMS}
+    results = {key: [] for key, *_ in NAB_ALGORITHMS}
     print("| series | period | " + " | ".join(
-        f"{label}: window AUC, point AUC, windows flagged, flags outside" for _, label in NAB_ALGORITHMS) + " |")
+        f"{label}: window AUC, point AUC, windows flagged, flags outside"
+        for _, label, *_ in NAB_ALGORITHMS) + " |")
     print("|---|---:|" + "---|" * len(NAB_ALGORITHMS))
+    start = time.perf_counter()
     for path in paths:
         name = os.path.basename(path)[:-4]
-        cells, period = [], ""
-        for algorithm, _ in NAB_ALGORITHMS:
-            command = [cli, "detect", "--algorithm", algorithm, "--stats", "--output", os.devnull]
-            done = subprocess.run(command + [path], capture_output=True, text=True)
+        cells, period, shown = [], None, ""
+        for key, _, command, extra in NAB_ALGORITHMS:
+            done = run_nab(cli, key, command, extra, path, period)
             if done.returncode != 0 and "no period found" in done.stderr:
-                day = samples_per_day(path)
-                period = f"{day} (day)"
-                done = subprocess.run(command + ["--set", f"period={day}", path],
-                                      capture_output=True, text=True)
+                period = samples_per_day(path)
+                shown = f"{period} (day)"
+                done = run_nab(cli, key, command, extra, path, period)
             if done.returncode != 0:
-                raise RuntimeError(f"{' '.join(command)} {path}: {done.stderr.strip()}")
+                raise RuntimeError(f"{key} on {path}: {done.stderr.strip()}")
             stats = parse_stats(done.stderr)
-            period = stats.get("period", period)
-            results[algorithm].append(stats)
+            if "period" in stats and period is None:
+                period, shown = stats["period"], str(stats["period"])
+            results[key].append(stats)
             cells.append(nab_cell(stats))
-        print(f"| {name} | {period} | " + " | ".join(cells) + " |", flush=True)
-    print()
-    driver = os.path.join(os.path.dirname(knn_peers_path(cli)), "nab_seasonal")
-    if os.access(driver, os.X_OK):
-        done = subprocess.run([driver] + paths, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"nab_seasonal exited {done.returncode}: {done.stderr.strip()}")
-        batch = [json.loads(line) for line in done.stdout.splitlines()]
-        window_aucs = [r["window_roc_auc"] for r in batch if r["window_roc_auc"] is not None]
-        point_aucs = [r["roc_auc"] for r in batch if r["roc_auc"] is not None]
-        for key, label in (("threshold", "score > 3.5"), ("esd", "generalized ESD, <= 2%")):
-            print(f"- SeasonalDetector (batch, robust STL; bench/timeseries/nab_seasonal.cpp), "
-                  f"{label}: mean window ROC-AUC {np.mean(window_aucs):.4f}, mean point ROC-AUC "
-                  f"{np.mean(point_aucs):.4f}; windows flagged "
-                  f"{sum(r[key]['flagged'] for r in batch)} of "
-                  f"{sum(r[key]['windows'] for r in batch)}; flags outside windows "
-                  f"{sum(r[key]['outside'] for r in batch)}")
-    else:
-        print(f"- SeasonalDetector (batch): SKIPPED, {driver} was not built (bench preset)")
-    for algorithm, label in NAB_ALGORITHMS:
-        runs = results[algorithm]
+        print(f"| {name} | {shown} | " + " | ".join(cells) + " |", flush=True)
+    print(f"\n({len(paths)} series, {time.perf_counter() - start:.1f} s in all)\n")
+    for key, label, *_ in NAB_ALGORITHMS:
+        runs = results[key]
         window_aucs = [r["window_roc_auc"] for r in runs if r["window_roc_auc"] is not None]
         point_aucs = [r["roc_auc"] for r in runs if r["roc_auc"] is not None]
         print(f"- {label}: {len(runs)} of {len(paths)} series scored; mean window ROC-AUC "

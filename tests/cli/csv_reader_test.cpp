@@ -3,6 +3,7 @@
 #include "csv_reader.hpp"
 #include "catch.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -182,6 +183,38 @@ TEST_CASE("NAB's files: the time stamp and the labelled windows are not features
   CHECK((*renamed.windows)(1) == true);
   CHECK_FALSE(parse_csv<double>("a,b\n1,2\n", "p.csv", {}).windows.has_value());
   CHECK(contains(error_of("timestamp,value,window\n1,2,maybe\n"), "column 3 (window)"));
+}
+
+TEST_CASE("time stamps: the first and last rows' cells, when the file has a time column") {
+  const auto table = parse_csv<double>(
+      "timestamp,value\n\"2014-04-01 00:00\",1\n\n 2014-04-01 00:05 ,2\n", "t.csv", {});
+  REQUIRE(table.time_span);
+  CHECK(table.time_span->first == "2014-04-01 00:00");   // unquoted
+  CHECK(table.time_span->second == "2014-04-01 00:05");  // trimmed; the blank line skipped
+  CHECK_FALSE(parse_csv<double>("a,b\n1,2\n", "p.csv", {}).time_span.has_value());
+  CsvOptions options;
+  options.features = {"timestamp", "value"};  // a feature now, not a time column
+  CHECK_FALSE(parse_csv<double>("timestamp,value\n1,2\n", "p.csv", options).time_span);
+}
+
+TEST_CASE("missing values: empty or nan feature cells where allowed, errors elsewhere") {
+  const std::string text = "a,b,label\n1,,0\n nan ,NaN,1\nNAN,4,0\n5,6,0\n";
+  CHECK(contains(error_of(text), "data.csv:2: column 2 (b): empty cell"));
+  CsvOptions options;
+  options.allow_missing = true;
+  const auto table = parse_csv<double>(text, "m.csv", options);
+  REQUIRE(table.rows == 4);
+  CHECK(table.features()(0, 0) == 1);
+  CHECK(std::isnan(table.features()(0, 1)));
+  CHECK(std::isnan(table.features()(1, 0)));
+  CHECK(std::isnan(table.features()(1, 1)));
+  CHECK(std::isnan(table.features()(2, 0)));
+  CHECK(table.features()(3, 1) == 6);
+  CHECK((*table.labels)(1) == true);
+  // Labels must still be numbers; "nano" and infinity are not missing values.
+  CHECK(contains(error_of("a,label\n1,\n", options), "column 2 (label): empty cell"));
+  CHECK(contains(error_of("a\nnano\n", options), "\"nano\" is not a number"));
+  CHECK(contains(error_of("a\ninf\n", options), "infinite"));
 }
 
 TEST_CASE("a file with only a label column has no features") {

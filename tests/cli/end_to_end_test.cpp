@@ -20,6 +20,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
+#include <numbers>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -406,7 +408,7 @@ TEST_CASE("detect runs a rolling algorithm over the rows in order, as stream doe
   CHECK(streamed.out == detected.out);
 }
 
-TEST_CASE("seasonal scores a sample against its phase of the period, in detect and stream") {
+TEST_CASE("stream -a seasonal scores a sample against its phase of the period") {
   const Scratch scratch;
   // A period-4 pattern, gently noisy; row 61 takes the value of the opposite phase.
   std::string text = "value\n";
@@ -415,8 +417,7 @@ TEST_CASE("seasonal scores a sample against its phase of the period, in detect a
     const double value = t == 61 ? pattern[(t + 2) % 4] : pattern[t % 4] + 0.1 * ((t * 7) % 5 - 2);
     text += std::to_string(value) + "\n";
   }
-  const std::string flags = "-a seasonal --set period=4 --set min_cycles=3";
-  const Result streamed = scratch.run("stream " + flags, text);
+  const Result streamed = scratch.run("stream -a seasonal --set period=4 --set min_cycles=3", text);
   REQUIRE(streamed.code == 0);
   const auto scores = scores_of(streamed.out);
   REQUIRE(scores.size() == 80);
@@ -425,19 +426,117 @@ TEST_CASE("seasonal scores a sample against its phase of the period, in detect a
   std::size_t flagged = 0;
   for (std::size_t t = 12; t < scores.size(); ++t) flagged += scores[t] > 3.5;
   CHECK(flagged <= 3);  // row 61, and at most the two rows its clipped residual disturbs
-  const auto file = scratch.write("s.csv", text);
-  const Result detected = scratch.run("detect " + flags + " " + file);
+  // The streaming detector's own parameters are not the whole-series one's, and back.
+  CHECK(scratch.run("stream -a seasonal --set max_anomalies=3", text).code == 2);
+  CHECK(scratch.run("detect -a seasonal --set min_cycles=3 " + scratch.write("s.csv", text)).code ==
+        2);
+}
+
+TEST_CASE("stream --stats reports what detect --stats does for the same streaming run") {
+  const Scratch scratch;
+  std::string text = "timestamp,value,window,label\n";
+  for (int t = 0; t < 120; ++t) {
+    const bool window = t >= 70 && t < 80;
+    const double value = t == 75 ? 40 : t == 30 ? -30 : ((t * 37) % 11) * 0.1;
+    text += std::to_string(t) + "," + std::to_string(value) + "," + (window ? "1," : "0,") +
+            (t == 75 ? "1" : "0") + "\n";
+  }
+  const std::string flags = "-a rolling_zscore --set window=20 --set min_samples=10 --stats";
+  const Result streamed = scratch.run("stream " + flags, text);
+  const Result detected = scratch.run("detect " + flags + " " + scratch.write("w.csv", text));
+  REQUIRE(streamed.code == 0);
   REQUIRE(detected.code == 0);
-  CHECK(detected.out == streamed.out);
-  // Without --set period, detect estimates it from the data (anomaly::estimate_period).
-  const Result estimated = scratch.run("detect -a seasonal --set min_cycles=3 --stats " + file);
-  REQUIRE(estimated.code == 0);
-  CHECK(stats_of(estimated.err)["period"] == 4);
-  CHECK(estimated.out == streamed.out);
+  CHECK(streamed.out == detected.out);
+  const auto from_stream = stats_of(streamed.err), from_detect = stats_of(detected.err);
+  for (const char* key :
+       {"n", "d", "threshold", "anomalies", "labelled_anomalies", "roc_auc", "windows",
+        "windows_flagged", "flags_outside_windows", "window_roc_auc"}) {
+    INFO(key);
+    CHECK(from_stream[key] == from_detect[key]);
+  }
+  CHECK(from_stream["windows_flagged"] == 1);
+  CHECK(from_stream["flags_outside_windows"].get<int>() >= 1);  // row 30
+}
+
+TEST_CASE("detect -a seasonal runs SeasonalDetector on each column, missing values allowed") {
+  const Scratch scratch;
+  // Two period-12 columns; a spike at row 100 in `a`, a dip at row 150 in `b`; rows 40-41 of `a`
+  // are missing (an empty cell, then "NaN").
+  constexpr int n = 240;
+  anomaly::Matrix<double> X(n, 2);
+  std::string text = "a,b\n";
+  char cell[64];
+  for (int t = 0; t < n; ++t) {
+    X(t, 0) =
+        10 * std::sin(2 * std::numbers::pi * t / 12) + 0.3 * ((t * 7) % 5) + (t == 100 ? 25 : 0);
+    X(t, 1) =
+        4 * std::cos(2 * std::numbers::pi * t / 12) + 0.2 * ((t * 3) % 7) - (t == 150 ? 12 : 0);
+    std::snprintf(cell, sizeof cell, "%.17g", X(t, 0));
+    text += t == 40 ? "" : t == 41 ? "NaN" : cell;
+    std::snprintf(cell, sizeof cell, ",%.17g\n", X(t, 1));
+    text += cell;
+  }
+  X(40, 0) = X(41, 0) = std::numeric_limits<double>::quiet_NaN();
+  const auto file = scratch.write("two.csv", text);
+  const Result result = scratch.run("detect -a seasonal --stats " + file);
+  REQUIRE(result.code == 0);
+  CHECK(stats_of(result.err)["period"] == 12);  // estimated from column a
+  const anomaly::SeasonalDetector<double> detector({.period = 12});
+  const auto a = detector.detect(X.col(0).eval()), b = detector.detect(X.col(1).eval());
+  const auto scores = scores_of(result.out);
+  const auto lines = lines_of(result.out);
+  REQUIRE(scores.size() == static_cast<std::size_t>(n));
+  for (int t = 0; t < n; ++t) {
+    INFO("row " << t);
+    // The larger column score; row 40-41 has only b's.
+    const double expected =
+        std::isnan(a.scores[t]) ? b.scores[t] : std::max(a.scores[t], b.scores[t]);
+    CHECK(scores[static_cast<std::size_t>(t)] == expected);
+    const bool flagged = a.scores[t] > 3.5 || b.scores[t] > 3.5;
+    CHECK(lines[static_cast<std::size_t>(t) + 1].back() == (flagged ? '1' : '0'));
+  }
+  CHECK(scores[100] > 3.5);
+  CHECK(scores[150] > 3.5);
+  // ESD: the test's own flags, the union of the columns'; no threshold in --stats.
+  const Result esd = scratch.run("detect -a seasonal --set max_anomalies=5 --stats " + file);
+  REQUIRE(esd.code == 0);
+  const anomaly::SeasonalDetector<double> tested({.period = 12, .max_anomalies = 5});
+  std::vector<anomaly::Index> expected = tested.detect(X.col(0).eval()).anomalies;
+  for (const anomaly::Index row : tested.detect(X.col(1).eval()).anomalies) expected.push_back(row);
+  std::sort(expected.begin(), expected.end());
+  expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+  std::vector<anomaly::Index> flagged_rows;
+  const auto esd_lines = lines_of(esd.out);
+  for (std::size_t row = 1; row < esd_lines.size(); ++row) {
+    if (esd_lines[row].back() == '1') flagged_rows.push_back(static_cast<anomaly::Index>(row - 1));
+  }
+  CHECK(flagged_rows == expected);
+  CHECK(std::find(expected.begin(), expected.end(), 100) != expected.end());
+  CHECK(std::find(expected.begin(), expected.end(), 150) != expected.end());
+  const auto esd_stats = stats_of(esd.err);
+  CHECK_FALSE(esd_stats.contains("threshold"));
+  CHECK(esd_stats["anomalies"] == expected.size());
+  // --contamination flags the top share of the scored rows instead.
+  const Result share = scratch.run("detect -a seasonal --contamination 0.01 --stats " + file);
+  REQUIRE(share.code == 0);
+  CHECK(stats_of(share.err)["anomalies"] == 3);  // 1% of the 238 rows with a score in a or b
+  // What does not apply, and series it cannot use.
+  const Result trained = scratch.run("detect -a seasonal --train " + file + " " + file);
+  CHECK(trained.code == 2);
+  CHECK(contains(trained.err, "--train does not apply"));
+  CHECK(scratch.run("train -a seasonal --model m.bin " + file).code == 2);
   const Result aperiodic =
       scratch.run("detect -a seasonal " + scratch.write("line.csv", "value\n1\n2\n3\n4\n5\n6\n"));
   CHECK(aperiodic.code == 3);
-  CHECK(contains(aperiodic.err, "no period found in column 'value'"));
+  CHECK(contains(aperiodic.err, "column 'value': no period found"));
+  const Result all_missing = scratch.run("detect -a seasonal --set period=2 " +
+                                         scratch.write("gone.csv", "v\nnan\nNaN\nNAN\nnan\n"));
+  CHECK(all_missing.code == 3);
+  CHECK(contains(all_missing.err, "column 'v': every one of the 4 values is missing"));
+  // Other detectors still need numbers.
+  const Result strict = scratch.run("detect -a zscore " + file);
+  CHECK(strict.code == 3);
+  CHECK(contains(strict.err, "empty cell"));
 }
 
 TEST_CASE("detect --stats counts the labelled windows that get a flag") {
@@ -473,12 +572,25 @@ TEST_CASE("detect --stats counts the labelled windows that get a flag") {
   CHECK(count_of(svg, "class=\"window\"") == 4);
   CHECK(count_of(svg, "<circle class=\"flag\"") == 2);
   CHECK(count_of(svg, "class=\"threshold\"") == 1);
+  CHECK(contains(svg, ">1000 (row 0)<"));  // the time column's ends, as written
+  CHECK(contains(svg, ">24700 (row 79)<"));
   // With a period, the first feature's decomposition: three more panels.
   REQUIRE(scratch
               .run("detect -a seasonal --set period=10 -o /dev/null --plot " + svg_path + " " +
                    scratch.write("nab3.csv", text))
               .code == 0);
   CHECK(count_of(read_text(svg_path), "class=\"panel\"") == 5);
+  // Unix seconds read as UTC dates.
+  std::string dated = "timestamp,value\n";
+  for (int t = 0; t < 48; ++t) {
+    dated += std::to_string(1396310400 + 3600 * t) + "," + std::to_string(t % 24) + "\n";
+  }
+  REQUIRE(scratch
+              .run("detect -a zscore -o /dev/null --plot " + svg_path + " " +
+                   scratch.write("dated.csv", dated))
+              .code == 0);
+  CHECK(contains(read_text(svg_path), ">2014-04-01 00:00 UTC (row 0)<"));
+  CHECK(contains(read_text(svg_path), ">2014-04-02 23:00 UTC (row 47)<"));
   const Result unwritable =
       scratch.run("detect -a zscore --plot /nonexistent/dir/p.svg " + scratch.path("nab3.csv"));
   CHECK(unwritable.code == 3);

@@ -6,6 +6,7 @@
 #include <anomaly/detectors.hpp>
 #include <anomaly/streaming.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ std::string usage_error(const std::string& algorithm, const std::vector<Setting>
     const auto& entry = anomaly::cli::find_algorithm(algorithm);
     if (entry.streaming()) {
       anomaly::cli::make_stream<double>(entry, settings, 1);
+    } else if (entry.series()) {
+      anomaly::cli::make_series<double>(entry, settings);
     } else {
       anomaly::cli::make_detector<double>(entry, settings);
     }
@@ -104,11 +107,18 @@ TEST_CASE("every algorithm lists its parameters with defaults and meanings") {
       CHECK_FALSE(parameter.default_value.empty());
       CHECK_FALSE(parameter.meaning.empty());
     }
-    CHECK(algorithm.streaming() == algorithm.model_tag.empty());
+    // One kind each: a batch detector (with saved models), one of whole series, or streaming.
+    CHECK(int{algorithm.streaming()} + int{algorithm.series()} +
+              int{!algorithm.model_tag.empty()} ==
+          1);
   }
   CHECK(names == std::vector<std::string>{"zscore", "modified_zscore", "iqr", "iforest", "lof",
-                                          "elliptic", "rolling_zscore", "rolling_mad",
+                                          "elliptic", "seasonal", "rolling_zscore", "rolling_mad",
                                           "rolling_iqr", "seasonal"});
+  // detect runs the whole-series seasonal, stream the streaming one.
+  CHECK(anomaly::cli::find_algorithm("seasonal").series());
+  CHECK(anomaly::cli::find_streaming("seasonal").streaming());
+  CHECK(anomaly::cli::find_streaming("zscore").name == "zscore");
   const auto& iqr = anomaly::cli::find_algorithm("iqr");
   CHECK(iqr.parameters[0].name == "fence");
   CHECK(iqr.parameters[0].default_value == "1.5");
@@ -120,6 +130,30 @@ TEST_CASE("every algorithm lists its parameters with defaults and meanings") {
   CHECK(forest_fields == std::vector<std::string>{"n_trees", "max_samples", "max_features",
                                                   "bootstrap", "extension_level", "seed",
                                                   "threshold"});
+}
+
+TEST_CASE("the CLI's seasonal series scorer is SeasonalDetector with the same Params") {
+  anomaly::Vector<double> series(96);
+  for (anomaly::Index t = 0; t < 96; ++t) {
+    series[t] = static_cast<double>((t % 6) * (t % 6)) + 0.1 * static_cast<double>((t * 7) % 5);
+  }
+  series[50] += 40;
+  const auto& entry = anomaly::cli::find_algorithm("seasonal");
+  const auto scorer = anomaly::cli::make_series<double>(
+      entry, std::vector<Setting>{{"period", "6"}, {"max_anomalies", "3"}, {"robust", "false"}});
+  const auto found = scorer->detect(series);
+  const auto direct =
+      anomaly::SeasonalDetector<double>({.period = 6, .robust = false, .max_anomalies = 3})
+          .detect(series);
+  CHECK(found.scores == direct.scores);
+  CHECK(found.anomalies == direct.anomalies);
+  CHECK(std::find(found.anomalies.begin(), found.anomalies.end(), 50) != found.anomalies.end());
+  CHECK_FALSE(scorer->threshold().has_value());  // ESD flags, not a threshold
+  CHECK(anomaly::cli::make_series<double>(entry, {})->threshold() == 3.5);
+  CHECK(contains(usage_error("seasonal", {{"alpha", "1.5"}}), "alpha"));
+  CHECK(contains(usage_error("seasonal", {{"level_rate", "0.1"}}), "unknown parameter"));
+  REQUIRE_THROWS_AS(anomaly::cli::make_detector<double>(entry, {}), UsageError);
+  REQUIRE_THROWS_AS(anomaly::cli::make_stream<double>(entry, {}, 1), UsageError);
 }
 
 TEST_CASE("IsolationForest takes every parameter from --set") {

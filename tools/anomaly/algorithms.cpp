@@ -11,6 +11,22 @@
 namespace anomaly::cli {
 namespace {
 
+/// The settable fields of SeasonalDetector (the one detector of whole series so far).
+struct SeasonalFields {
+  auto operator()() const {
+    using P = SeasonalDetectorParams;
+    return std::tuple{
+        field("period", &P::period, "samples per cycle; 0: estimated from the first column"),
+        field("robust", &P::robust, "STL with robustness weights: anomalies barely bend the fit"),
+        field("seasonal", &P::seasonal, "STL's seasonal window (odd); 0: 2 cycles + 1"),
+        field("max_anomalies", &P::max_anomalies,
+              "> 0: the generalized ESD test flags at most this many points per column"),
+        field("alpha", &P::alpha, "the ESD test's significance level"),
+        field("threshold", &P::threshold,
+              "without ESD, a point is flagged when its robust z is above this")};
+  }
+};
+
 /// Runs `make`, turning the library's parameter checks into usage errors.
 template <class Make>
 auto checked(Make make) {
@@ -82,6 +98,37 @@ class PerColumn final : public StreamScorer<typename S::Scalar> {
  private:
   std::vector<S> detectors_;
 };
+
+/// SeasonalDetector as a SeriesScorer.
+template <Scalar T>
+class SeasonalSeries final : public SeriesScorer<T> {
+ public:
+  explicit SeasonalSeries(const SeasonalDetectorParams& params) : detector_(params) {}
+
+  SeasonalDetection<T> detect(const Vector<T>& series) const override {
+    return detector_.detect(series);
+  }
+
+  std::optional<double> threshold() const noexcept override {
+    if (detector_.params().max_anomalies > 0) return std::nullopt;
+    return detector_.params().threshold;
+  }
+
+ private:
+  SeasonalDetector<T> detector_;
+};
+
+template <Scalar T>
+Makers<T> series_makers() {
+  Makers<T> makers;
+  makers.series = [](std::span<const Setting> settings) {
+    const auto params = params_from<SeasonalDetectorParams, SeasonalFields>(settings);
+    return checked([&]() -> std::unique_ptr<SeriesScorer<T>> {
+      return std::make_unique<SeasonalSeries<T>>(params);
+    });
+  };
+  return makers;
+}
 
 template <template <class> class S, class Fields, Scalar T>
 Makers<T> stream_makers() {
@@ -201,6 +248,14 @@ std::vector<Algorithm> make_registry() {
                   "a row is anomalous when its score is above this (default: the top 10% of "
                   "the training rows, scikit-learn's contamination=0.1)")};
       }));
+  registry.push_back({"seasonal",
+                      "what `detect` runs: STL (robust, seasonal window 2 cycles + 1) of each "
+                      "column, then the remainder's robust z, |r - median| / (MAD / 0.6745), or "
+                      "the generalized ESD test; empty or nan cells are missing (scored nan)",
+                      {},
+                      describe(SeasonalFields{}()),
+                      series_makers<double>(),
+                      series_makers<float>()});
   registry.push_back(streaming<RollingZScoreOf>(
       "rolling_zscore", "|x - mean| / stddev of the previous window, O(1) per sample", [] {
         using P = RollingZScoreParams;
@@ -227,8 +282,9 @@ std::vector<Algorithm> make_registry() {
       }));
   registry.push_back(streaming<StreamingSeasonalOf>(
       "seasonal",
-      "|x - (level + its phase's value)| in units of the smoothed residual scale: Holt-Winters "
-      "without a slope, O(1) per sample; scores are 0 for min_cycles periods",
+      "what `stream` runs (`detect` runs the whole-series one): |x - (level + its phase's "
+      "value)| in units of the smoothed residual scale, Holt-Winters without a slope, O(1) per "
+      "sample; scores are 0 for min_cycles periods",
       [] {
         using P = StreamingSeasonalParams;
         return std::tuple{
@@ -276,6 +332,13 @@ const Algorithm& find_algorithm(std::string_view name) {
                    "; `anomaly list` describes them)");
 }
 
+const Algorithm& find_streaming(std::string_view name) {
+  for (const Algorithm& algorithm : algorithms()) {
+    if (algorithm.name == name && algorithm.streaming()) return algorithm;
+  }
+  return find_algorithm(name);
+}
+
 const Algorithm* find_by_model_tag(std::string_view tag) {
   for (const Algorithm& algorithm : algorithms()) {
     if (!algorithm.model_tag.empty() && algorithm.model_tag == tag) return &algorithm;
@@ -288,8 +351,20 @@ AnyDetector<T> make_detector(const Algorithm& algorithm, std::span<const Setting
   const auto make = algorithm.makers<T>().detector;
   if (make == nullptr) {
     throw UsageError(std::string(algorithm.name) +
-                     " is a streaming detector: it has no model to fit and save (use `anomaly "
-                     "detect` or `anomaly stream`)");
+                     (algorithm.series() ? " detects in whole series: it has no model to fit and "
+                                           "save (use `anomaly detect` on the whole series)"
+                                         : " is a streaming detector: it has no model to fit and "
+                                           "save (use `anomaly detect` or `anomaly stream`)"));
+  }
+  return make(settings);
+}
+
+template <Scalar T>
+std::unique_ptr<SeriesScorer<T>> make_series(const Algorithm& algorithm,
+                                             std::span<const Setting> settings) {
+  const auto make = algorithm.makers<T>().series;
+  if (make == nullptr) {
+    throw UsageError(std::string(algorithm.name) + " does not detect in whole series");
   }
   return make(settings);
 }
@@ -314,6 +389,10 @@ std::unique_ptr<StreamScorer<T>> make_stream(const Algorithm& algorithm,
 
 template AnyDetector<double> make_detector<double>(const Algorithm&, std::span<const Setting>);
 template AnyDetector<float> make_detector<float>(const Algorithm&, std::span<const Setting>);
+template std::unique_ptr<SeriesScorer<double>> make_series<double>(const Algorithm&,
+                                                                   std::span<const Setting>);
+template std::unique_ptr<SeriesScorer<float>> make_series<float>(const Algorithm&,
+                                                                 std::span<const Setting>);
 template std::unique_ptr<StreamScorer<double>> make_stream<double>(const Algorithm&,
                                                                    std::span<const Setting>, Index);
 template std::unique_ptr<StreamScorer<float>> make_stream<float>(const Algorithm&,

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 
 namespace anomaly::cli {
 namespace {
@@ -66,17 +67,38 @@ std::vector<double> values_of(const auto& column) {
   return values;
 }
 
+/// A decomposition of the first feature, for --plot.
+template <Scalar T>
+struct PlotParts {
+  StlResult<T> parts;
+  std::string how;  ///< e.g. "robust STL, period 24"
+};
+
+/// Fills in what --stats reports about finished scores and their flags.
+template <Scalar T>
+void complete_stats(Stats& stats, const Vector<T>& scores, const Labels& flags,
+                    std::optional<double> threshold, const std::optional<Labels>& labels,
+                    const std::optional<Labels>& windows) {
+  stats.n = scores.size();
+  stats.threshold = threshold;
+  stats.anomalies = flags.count();
+  stats.evaluation = evaluate(scores, labels);
+  stats.windows = evaluate_windows(scores, flags, windows);
+}
+
 /// --plot: the first three features with the flagged rows ringed, the scores and the threshold,
-/// the labelled windows shaded; with a period, the first feature's decomposition too.
+/// the labelled windows shaded; with `decomposed`, the first feature's parts too.
 template <Scalar T>
 void plot_run(const std::string& path, const CsvTable<T>& data, const Vector<T>& scores,
-              T threshold, const std::string& algorithm, std::optional<Index> period) {
+              const Labels& flags, std::optional<double> threshold, const std::string& algorithm,
+              const std::optional<PlotParts<T>>& decomposed) {
   Plot plot;
   plot.rows = data.rows;
   plot.shaded = data.windows;
+  plot.x_span = data.time_span;
   std::vector<Index> flagged;
   for (Index row = 0; row < data.rows; ++row) {
-    if (scores[row] > threshold) flagged.push_back(row);
+    if (flags[row]) flagged.push_back(row);
   }
   const std::string file = data.source.substr(data.source.find_last_of('/') + 1);
   plot.title = "anomaly detect -a " + algorithm + ": " + file + ", " + std::to_string(data.rows) +
@@ -87,15 +109,13 @@ void plot_run(const std::string& path, const CsvTable<T>& data, const Vector<T>&
     plot.panels.push_back(
         {name, {{name, values_of(data.features().col(j)), "#1f77b4"}}, {}, flagged});
   }
-  plot.panels.push_back({"score (threshold dashed)",
+  plot.panels.push_back({threshold ? "score (threshold dashed)" : "score",
                          {{algorithm, values_of(scores), "#444444"}},
-                         static_cast<double>(threshold),
+                         threshold,
                          {}});
-  if (period && data.rows >= 2 * *period) {
-    const Eigen::VectorXd series = data.features().col(0).template cast<double>();
-    const auto parts = stl(series, {.period = *period, .robust = true});
-    const std::string of =
-        " of " + data.feature_names[0] + " (robust STL, period " + std::to_string(*period) + ")";
+  if (decomposed) {
+    const auto& parts = decomposed->parts;
+    const std::string of = " of " + data.feature_names[0] + " (" + decomposed->how + ")";
     plot.panels.push_back({"trend" + of, {{"trend", values_of(parts.trend), "#2ca02c"}}, {}, {}});
     plot.panels.push_back(
         {"seasonal" + of, {{"seasonal", values_of(parts.seasonal), "#9467bd"}}, {}, {}});
@@ -107,27 +127,29 @@ void plot_run(const std::string& path, const CsvTable<T>& data, const Vector<T>&
 
 /// Writes the scores, then --stats, --top and --plot, for a finished run over `data`.
 template <Scalar T>
-void finish(const Options& options, const CsvTable<T>& data, const Vector<T>& scores, T threshold,
-            Stats stats, std::optional<Index> period = std::nullopt) {
-  write_scores(options.output, scores, threshold);
+void finish(const Options& options, const CsvTable<T>& data, const Vector<T>& scores,
+            const Labels& flags, std::optional<double> threshold, Stats stats,
+            const std::optional<PlotParts<T>>& decomposed = std::nullopt) {
+  write_scores(options.output, scores, flags);
   if (!options.plot_file.empty()) {
-    plot_run(options.plot_file, data, scores, threshold, stats.algorithm, period);
+    plot_run(options.plot_file, data, scores, flags, threshold, stats.algorithm, decomposed);
   }
   if (!options.stats && options.top == 0) return;
-  const auto evaluation = evaluate(scores, data.labels);
-  if (options.stats) {
-    stats.n = data.rows;
-    stats.d = data.cols();
-    stats.threshold = static_cast<double>(threshold);
-    stats.anomalies = (scores.array() > threshold).count();
-    stats.evaluation = evaluation;
-    stats.windows = evaluate_windows(scores, threshold, data.windows);
-    print_stats(stats);
-  }
+  stats.d = data.cols();
+  complete_stats(stats, scores, flags, threshold, data.labels, data.windows);
+  if (options.stats) print_stats(stats);
   if (options.top > 0) {
-    print_top(data, scores, threshold, static_cast<Index>(options.top), stats.algorithm,
-              evaluation);
+    print_top(data, scores, flags, threshold, static_cast<Index>(options.top), stats.algorithm,
+              stats.evaluation);
   }
+}
+
+/// finish() for the scores of a detector that flags those above `threshold`.
+template <Scalar T>
+void finish(const Options& options, const CsvTable<T>& data, const Vector<T>& scores, T threshold,
+            Stats stats, const std::optional<PlotParts<T>>& decomposed = std::nullopt) {
+  finish(options, data, scores, flags_above(scores, threshold), static_cast<double>(threshold),
+         std::move(stats), decomposed);
 }
 
 /// The period the settings give, if any (already checked by the detector's parameters).
@@ -161,9 +183,77 @@ Index estimated_period(const CsvTable<T>& table) {
   return found.period;
 }
 
+/// The robust STL of the first feature for --plot, when there is a period and two cycles of data.
+template <Scalar T>
+std::optional<PlotParts<T>> plot_parts(const Options& options, const CsvTable<T>& data,
+                                       std::optional<Index> period) {
+  if (options.plot_file.empty() || !period || data.rows < 2 * *period) return std::nullopt;
+  return PlotParts<T>{stl(data.features().col(0), {.period = *period, .robust = true}),
+                      "robust STL, period " + std::to_string(*period)};
+}
+
+/// detect with a detector of whole series: each feature column is one series (empty or nan
+/// cells are missing values); a row scores the largest of its columns' scores (NaN when it is
+/// missing in all), and is flagged when any column flags it.
+template <Scalar T>
+void detect_series(const Options& options, const Algorithm& algorithm) {
+  const auto settings = parse_settings(options);
+  const auto rule = contamination_rule(options);
+  const auto scorer = make_series<T>(algorithm, settings);
+  if (!options.train_file.empty()) {
+    throw UsageError(options.algorithm +
+                     " detects in whole series: --train does not apply (give the whole series "
+                     "as FILE)");
+  }
+  Stats stats = start_stats<T>(options.algorithm);
+  Stopwatch clock;
+  CsvOptions data_options = csv_options(options);
+  data_options.allow_missing = true;
+  const CsvTable<T> data = read_csv<T>(options.file, data_options);
+  stats.parse_seconds = clock.lap();
+  Vector<T> scores = Vector<T>::Constant(data.rows, std::numeric_limits<T>::quiet_NaN());
+  Labels flags = Labels::Constant(data.rows, false);
+  std::optional<PlotParts<T>> decomposed;
+  for (Index j = 0; j < data.cols(); ++j) {
+    const std::string& name = data.feature_names[static_cast<std::size_t>(j)];
+    SeasonalDetection<T> found;
+    try {
+      found = scorer->detect(data.features().col(j));
+    } catch (const anomaly::Exception& error) {
+      throw InputError(located(data.source, 0, "column '" + name + "': " + error.what()));
+    }
+    for (Index row = 0; row < data.rows; ++row) {
+      const T score = found.scores[row];
+      if (!std::isnan(score) && (std::isnan(scores[row]) || score > scores[row])) {
+        scores[row] = score;
+      }
+    }
+    for (const Index row : found.anomalies) flags[row] = true;
+    if (j > 0) continue;
+    stats.period = found.period;
+    if (!options.plot_file.empty()) {
+      decomposed = PlotParts<T>{std::move(found.parts),
+                                "the detector's STL, period " + std::to_string(found.period)};
+    }
+  }
+  std::optional<double> threshold = scorer->threshold();
+  if (rule) {
+    Vector<T> scored(data.rows);
+    const auto end = std::copy_if(scores.begin(), scores.end(), scored.begin(),
+                                  [](T score) { return !std::isnan(score); });
+    scored.conservativeResize(end - scored.begin());
+    const T cutoff = resolve(*rule, ScoreSummary<T>::of(scored));
+    threshold = static_cast<double>(cutoff);
+    flags = flags_above(scores, cutoff);
+  }
+  stats.fit_seconds = clock.lap();  // as outlier mode: detecting is fitting and scoring at once
+  finish(options, data, scores, flags, threshold, std::move(stats), decomposed);
+}
+
 template <Scalar T>
 void detect(const Options& options) {
   const Algorithm& algorithm = find_algorithm(options.algorithm);
+  if (algorithm.series()) return detect_series<T>(options, algorithm);
   auto settings = parse_settings(options);
   const auto rule = contamination_rule(options);
   // Made before reading so that usage errors come first; remade below with the real width.
@@ -213,7 +303,8 @@ void detect(const Options& options) {
     stats.fit_seconds = clock.lap();
     stats.score_seconds = clock.lap();
   }
-  finish(options, data, scores, threshold, std::move(stats), period_of(settings));
+  finish(options, data, scores, threshold, std::move(stats),
+         plot_parts(options, data, period_of(settings)));
 }
 
 template <Scalar T>
@@ -240,12 +331,9 @@ void train(const Options& options) {
     throw InputError(located(options.model_file, 0, "cannot write the model file"));
   }
   if (options.stats) {
-    stats.n = data.rows;
     stats.d = data.cols();
-    stats.threshold = static_cast<double>(fitted.model.threshold);
-    stats.anomalies = (fitted.scores.array() > fitted.model.threshold).count();
-    stats.evaluation = evaluate(fitted.scores, data.labels);
-    stats.windows = evaluate_windows(fitted.scores, fitted.model.threshold, data.windows);
+    complete_stats(stats, fitted.scores, flags_above(fitted.scores, fitted.model.threshold),
+                   static_cast<double>(fitted.model.threshold), data.labels, data.windows);
     print_stats(stats);
   }
 }
@@ -278,7 +366,7 @@ void score(const Options& options, const Algorithm& algorithm, std::span<const s
 
 template <Scalar T>
 void stream(const Options& options) {
-  const Algorithm& algorithm = find_algorithm(options.algorithm);
+  const Algorithm& algorithm = find_streaming(options.algorithm);
   const auto settings = parse_settings(options);
   make_stream<T>(algorithm, settings, 1);  // usage errors before waiting for input
   std::ios::sync_with_stdio(false);        // std::cin reads in blocks, not byte by byte
@@ -291,16 +379,40 @@ void stream(const Options& options) {
   const T threshold = scorer->threshold();
   std::vector<T> row(static_cast<std::size_t>(parser.n_features()));
   bool label = false, window = false;
+  // --stats keeps every score, label and window flag until the input ends; without it, nothing.
+  std::vector<T> scores;
+  std::vector<bool> labels, windows;
+  Stats stats = start_stats<T>(std::string(algorithm.name));
+  Stopwatch clock;
   std::fputs("score,is_anomaly\n", stdout);
   std::fflush(stdout);
   char buffer[64];
   for (Index line_number = 2; std::getline(std::cin, line); ++line_number) {
     if (blank_line(line)) continue;
     parser.parse(line, line_number, row.data(), 1, &label, &window);
-    const char* end = append_score_line(buffer, scorer->update(row.data()), threshold);
+    const T score = scorer->update(row.data());
+    const char* end = append_score_line(buffer, score, score > threshold);
     std::fwrite(buffer, 1, static_cast<std::size_t>(end - buffer), stdout);
     std::fflush(stdout);  // each score leaves as soon as its row arrived
+    if (!options.stats) continue;
+    scores.push_back(score);
+    labels.push_back(label);
+    windows.push_back(window);
   }
+  if (!options.stats) return;
+  stats.score_seconds = clock.lap();  // reading, scoring and writing: the stream's pace
+  const auto n = static_cast<Index>(scores.size());
+  const auto marks = [n](const std::vector<bool>& marked, bool present) -> std::optional<Labels> {
+    if (!present) return std::nullopt;
+    Labels out(n);
+    for (Index i = 0; i < n; ++i) out[i] = marked[static_cast<std::size_t>(i)];
+    return out;
+  };
+  const Vector<T> all = Eigen::Map<const Vector<T>>(scores.data(), n);
+  stats.d = parser.n_features();
+  complete_stats(stats, all, flags_above(all, threshold), static_cast<double>(threshold),
+                 marks(labels, parser.has_labels()), marks(windows, parser.has_windows()));
+  print_stats(stats);
 }
 
 template <Scalar T>
@@ -328,6 +440,7 @@ void decompose(const Options& options) {
   Plot plot;
   plot.rows = data.rows;
   plot.shaded = data.windows;
+  plot.x_span = data.time_span;
   plot.title = "anomaly decompose: " + name + ", " + std::to_string(data.rows) + " rows, period " +
                std::to_string(period) +
                (options.classical ? " (moving averages)"
@@ -377,9 +490,9 @@ void run_stream(const Options& options) {
 }
 
 void run_list() {
-  const auto print = [](bool streaming) {
+  const auto print = [](auto wanted) {
     for (const Algorithm& algorithm : algorithms()) {
-      if (algorithm.streaming() != streaming) continue;
+      if (!wanted(algorithm)) continue;
       std::printf("\n  %s\n      %.*s\n", std::string(algorithm.name).c_str(),
                   static_cast<int>(algorithm.summary.size()), algorithm.summary.data());
       for (const ParameterInfo& parameter : algorithm.parameters) {
@@ -389,13 +502,17 @@ void run_list() {
     }
   };
   std::printf(
-      "Batch detectors (detect, train, score); each feature is scored on its own and the\n"
-      "row's score combines them (combine=max by default):\n");
-  print(false);
+      "Batch detectors (detect, train, score): fitted on rows, scoring rows; the univariate\n"
+      "ones score each feature on its own and combine them (combine=max by default):\n");
+  print([](const Algorithm& a) { return !a.streaming() && !a.series(); });
+  std::printf(
+      "\nDetectors of whole series (detect): each feature column is one time series, seen\n"
+      "whole; the row's score is the largest of its columns':\n");
+  print([](const Algorithm& a) { return a.series(); });
   std::printf(
       "\nStreaming detectors (detect, stream): one detector per feature column, each row\n"
-      "scored against the window before it; the row's score is the largest of them:\n");
-  print(true);
+      "scored against the rows before it; the row's score is the largest of them:\n");
+  print([](const Algorithm& a) { return a.streaming(); });
   std::printf(
       "\nDefaults are shown after '='. Scores above the threshold are anomalies;\n"
       "--contamination C instead flags the share C of the training rows.\n");

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <system_error>
 #include <type_traits>
 
@@ -84,6 +85,14 @@ std::optional<std::string> parse_number(std::string_view cell, V& value) {
   return std::nullopt;
 }
 
+/// An empty cell or "nan" in any case: a missing value where they are allowed.
+bool missing_cell(std::string_view cell) noexcept {
+  cell = trim(cell);
+  const auto lower = [](char c) { return static_cast<char>(c | 0x20); };
+  return cell.empty() || (cell.size() == 3 && lower(cell[0]) == 'n' && lower(cell[1]) == 'a' &&
+                          lower(cell[2]) == 'n');
+}
+
 /// The first few column names, for messages about a missing column.
 std::string list_names(const std::vector<std::string>& names) {
   constexpr std::size_t most = 12;
@@ -124,7 +133,7 @@ std::string located(std::string_view source, Index line, std::string_view what) 
 
 template <Scalar T>
 RowParser<T>::RowParser(std::string_view header, std::string source, const CsvOptions& options)
-    : source_(std::move(source)) {
+    : source_(std::move(source)), allow_missing_(options.allow_missing) {
   std::vector<std::string> names;
   for (std::size_t position = 0;;) {
     const std::size_t comma = header.find(',', position);
@@ -165,6 +174,7 @@ RowParser<T>::RowParser(std::string_view header, std::string source, const CsvOp
     window_column_.reset();
   }
   const auto time_column = find(options.time_column);
+  if (time_column && columns_[*time_column].role == Role::ignored) time_column_ = time_column;
   std::vector<std::size_t> chosen;
   if (options.features.empty()) {
     for (std::size_t c = 0; c < names.size(); ++c) {
@@ -201,6 +211,19 @@ RowParser<T>::RowParser(std::string_view header, std::string source, const CsvOp
 }
 
 template <Scalar T>
+std::optional<std::string> RowParser<T>::time_of(std::string_view line) const {
+  if (!time_column_ || columns_[*time_column_].role != Role::ignored) return std::nullopt;
+  std::size_t position = 0;
+  for (std::size_t c = 0; c < *time_column_ && position != std::string_view::npos; ++c) {
+    position = line.find(',', position);
+    if (position != std::string_view::npos) ++position;
+  }
+  if (position == std::string_view::npos) return std::nullopt;
+  const std::size_t comma = line.find(',', position);
+  return std::string(header_name(line.substr(position, comma - position)));
+}
+
+template <Scalar T>
 void RowParser<T>::fail_cell(Index line_number, std::size_t column, std::string_view what) const {
   throw InputError(located(source_, line_number,
                            "column " + std::to_string(column + 1) + " (" + columns_[column].name +
@@ -232,7 +255,11 @@ void RowParser<T>::parse(std::string_view line, Index line_number, T* features, 
     const Column& column = columns_[c];
     if (column.role == Role::feature) {
       T value;
-      if (auto error = parse_number(cell, value)) fail_cell(line_number, c, *error);
+      if (allow_missing_ && missing_cell(cell)) {
+        value = std::numeric_limits<T>::quiet_NaN();
+      } else if (auto error = parse_number(cell, value)) {
+        fail_cell(line_number, c, *error);
+      }
       features[column.feature * stride] = value;
     } else if (column.role == Role::label || column.role == Role::window) {
       double value;
@@ -270,6 +297,7 @@ CsvTable<T> parse_csv(std::string_view text, std::string source, const CsvOption
   if (parser.has_windows()) table.windows.emplace(capacity);
   bool ignored_label = false, ignored_window = false;
   Index skipped = 0;
+  std::string_view first_line, last_line;
   for (Index line_number = 2; position < text.size(); ++line_number) {
     const std::string_view line = next_line(text, position);
     if (blank_line(line)) {
@@ -284,6 +312,8 @@ CsvTable<T> parse_csv(std::string_view text, std::string source, const CsvOption
     bool* label = table.labels ? &(*table.labels)(table.rows) : &ignored_label;
     bool* window = table.windows ? &(*table.windows)(table.rows) : &ignored_window;
     parser.parse(line, line_number, table.storage.data() + table.rows, capacity, label, window);
+    if (table.rows == 0) first_line = line;
+    last_line = line;
     ++table.rows;
   }
   if (table.rows == 0) {
@@ -291,6 +321,8 @@ CsvTable<T> parse_csv(std::string_view text, std::string source, const CsvOption
   }
   if (table.labels) table.labels->conservativeResize(table.rows);
   if (table.windows) table.windows->conservativeResize(table.rows);
+  auto first_time = parser.time_of(first_line), last_time = parser.time_of(last_line);
+  if (first_time && last_time) table.time_span.emplace(*first_time, *last_time);
   return table;
 }
 

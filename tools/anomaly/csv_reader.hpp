@@ -29,6 +29,9 @@ struct CsvOptions {
   std::string window_column = "window";
   /// Time stamps: not a feature unless --features names it.
   std::string time_column = "timestamp";
+  /// An empty feature cell or "nan" (any case) reads as NaN, a missing value: for the detectors
+  /// of whole series, which fill them in; every other detector needs numbers.
+  bool allow_missing = false;
 };
 
 /// How each cell of a row is used, decided once from the header.
@@ -47,6 +50,8 @@ class RowParser {
   Index n_features() const noexcept { return static_cast<Index>(feature_names_.size()); }
   bool has_labels() const noexcept { return label_column_.has_value(); }
   bool has_windows() const noexcept { return window_column_.has_value(); }
+  /// The time column's cell of a data line, trimmed and unquoted, when the file has one.
+  std::optional<std::string> time_of(std::string_view line) const;
   const std::vector<std::string>& feature_names() const noexcept { return feature_names_; }
   const std::string& source() const noexcept { return source_; }
 
@@ -65,6 +70,8 @@ class RowParser {
   std::vector<std::string> feature_names_;
   std::optional<std::size_t> label_column_;
   std::optional<std::size_t> window_column_;
+  std::optional<std::size_t> time_column_;  ///< when it is not a feature
+  bool allow_missing_ = false;
 };
 
 /// A parsed CSV file: features as a column-major matrix, labels if the file has them.
@@ -76,6 +83,8 @@ struct CsvTable {
   Index rows = 0;
   std::optional<Labels> labels;
   std::optional<Labels> windows;  ///< inside a labelled anomaly window, when the file says
+  /// The first and last data rows' time stamps, as written, when the file has a time column.
+  std::optional<std::pair<std::string, std::string>> time_span;
   /// (row, lines skipped before it) at each blank line, so line_number() stays exact.
   std::vector<std::pair<Index, Index>> skips;
 

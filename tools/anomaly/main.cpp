@@ -118,6 +118,9 @@ int main(int argc, char** argv) {
       "stream", "Score rows from stdin as they arrive (a header line first), one line each");
   add_algorithm(stream, options);
   add_columns(stream, options);
+  stream.add_flag("--stats", options.stats,
+                  "When the input ends, print one JSON object of metrics on stderr (keeps every "
+                  "score until then)");
 
   CLI::App& decompose = *app.add_subcommand(
       "decompose", "Split one series into trend, seasonal and remainder by STL; write them as CSV");

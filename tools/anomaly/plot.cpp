@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -49,6 +51,29 @@ std::string escaped(const std::string& text) {
     }
   }
   return out;
+}
+
+/// A time stamp for the x axis: Unix seconds (9 or 10 digits: 1973 to 2286) as a UTC date and
+/// time, anything else as written.
+std::string readable_time(const std::string& stamp) {
+  using seconds_type = std::chrono::seconds;
+  seconds_type::rep seconds = 0;
+  const auto [end, status] = std::from_chars(stamp.data(), stamp.data() + stamp.size(), seconds);
+  if (status != std::errc() || end != stamp.data() + stamp.size() || seconds < 100'000'000 ||
+      seconds >= 10'000'000'000) {
+    return stamp;
+  }
+  using namespace std::chrono;
+  const sys_seconds time{seconds_type{seconds}};
+  const auto day = floor<days>(time);
+  const year_month_day date{day};
+  const hh_mm_ss clock{time - day};
+  char text[40];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u %02ld:%02ld UTC", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<long>(clock.hours().count()),
+                static_cast<long>(clock.minutes().count()));
+  return text;
 }
 
 /// Where row `row` of `rows` sits on the x axis.
@@ -144,6 +169,11 @@ void write_svg(const std::string& path, const Plot& plot, std::size_t max_marks)
                     number(left) + "\" y=\"22\" font-size=\"15\" font-weight=\"bold\">" +
                     escaped(plot.title) + "</text>\n";
   const Index rows = plot.rows;
+  const std::string last_row = "row " + std::to_string(rows - 1);
+  const std::string first_label =
+      plot.x_span ? readable_time(plot.x_span->first) + " (row 0)" : "0";
+  const std::string last_label =
+      plot.x_span ? readable_time(plot.x_span->second) + " (" + last_row + ")" : last_row;
   const auto x_of = [rows](Index row) { return x_position(row, rows); };
   for (std::size_t p = 0; p < plot.panels.size(); ++p) {
     const PlotPanel& panel = plot.panels[p];
@@ -204,10 +234,10 @@ void write_svg(const std::string& path, const Plot& plot, std::size_t max_marks)
                "\" y1=\"" + number(y) + "\" y2=\"" + number(y + 6) + "\" stroke=\"#d62728\"/>\n";
       }
     }
-    svg += "<text x=\"" + number(left) + "\" y=\"" + number(y0 + panel_height + 14) +
-           "\">0</text>\n<text x=\"" + number(left + plot_width) + "\" y=\"" +
-           number(y0 + panel_height + 14) + "\" text-anchor=\"end\">row " +
-           std::to_string(rows - 1) + "</text>\n</g>\n";
+    svg += "<text x=\"" + number(left) + "\" y=\"" + number(y0 + panel_height + 14) + "\">" +
+           escaped(first_label) + "</text>\n<text x=\"" + number(left + plot_width) + "\" y=\"" +
+           number(y0 + panel_height + 14) + "\" text-anchor=\"end\">" + escaped(last_label) +
+           "</text>\n</g>\n";
   }
   svg += "</svg>\n";
   std::FILE* file = std::fopen(path.c_str(), "wb");

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace anomaly::cli {
@@ -27,6 +28,8 @@ struct PlotPanel {
 struct Plot {
   std::string title;
   Index rows = 0;
+  /// What the ends of the x axis say besides the row number (the first and last time stamps).
+  std::optional<std::pair<std::string, std::string>> x_span;
   std::vector<PlotPanel> panels;
   std::optional<Labels> shaded;
 };
