@@ -16,7 +16,7 @@ struct SeasonalFields {
   auto operator()() const {
     using P = SeasonalDetectorParams;
     return std::tuple{
-        field("period", &P::period, "samples per cycle; 0: estimated from the first column"),
+        field("period", &P::period, "samples per cycle; 0: estimated from each column"),
         field("robust", &P::robust, "STL with robustness weights: anomalies barely bend the fit"),
         field("seasonal", &P::seasonal, "STL's seasonal window (odd); 0: 2 cycles + 1"),
         field("max_anomalies", &P::max_anomalies,
