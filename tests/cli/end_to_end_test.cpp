@@ -529,6 +529,8 @@ TEST_CASE("detect -a seasonal runs SeasonalDetector on each column, missing valu
       scratch.run("detect -a seasonal " + scratch.write("line.csv", "value\n1\n2\n3\n4\n5\n6\n"));
   CHECK(aperiodic.code == 3);
   CHECK(contains(aperiodic.err, "column 'value': no period found"));
+  CHECK(contains(aperiodic.err, "--set period=P"));
+  CHECK(scratch.run("detect -a seasonal --set seasonal=6 " + file).code == 2);  // before reading
   const Result all_missing = scratch.run("detect -a seasonal --set period=2 " +
                                          scratch.write("gone.csv", "v\nnan\nNaN\nNAN\nnan\n"));
   CHECK(all_missing.code == 3);

@@ -121,6 +121,11 @@ TEST_CASE("SeasonalDetector rejects bad input, naming it", "[seasonal_detector]"
                 "threshold");
   require_error([] { SeasonalDetector<double>({.max_anomalies = -1}); },
                 ErrorCode::invalid_parameter, "max_anomalies");
+  for (const Index seasonal : {Index{1}, Index{6}, Index{-3}}) {
+    require_error([&] { SeasonalDetector<double>({.seasonal = seasonal}); },
+                  ErrorCode::invalid_parameter, "seasonal");
+  }
+  CHECK(SeasonalDetector<double>({.period = 24, .seasonal = 3}).detect(hourly(5, 3)).period == 24);
   Eigen::VectorXd x = hourly(5, 3);
   x[7] = std::numeric_limits<double>::infinity();
   require_error([&] { (void)SeasonalDetector<double>({.period = 24}).detect(x); },

@@ -220,7 +220,11 @@ void detect_series(const Options& options, const Algorithm& algorithm) {
     try {
       found = scorer->detect(data.features().col(j));
     } catch (const anomaly::Exception& error) {
-      throw InputError(located(data.source, 0, "column '" + name + "': " + error.what()));
+      // The parameters were checked before reading: what remains is a period not found.
+      const bool period = error.code() == ErrorCode::invalid_parameter;
+      throw InputError(located(
+          data.source, 0,
+          "column '" + name + "': " + error.what() + (period ? " (here: --set period=P)" : "")));
     }
     for (Index row = 0; row < data.rows; ++row) {
       const T score = found.scores[row];

@@ -39,6 +39,11 @@ inline std::optional<Error> check(const SeasonalDetectorParams& params) {
     return parameter_error("period", "0 (estimated) or at least 2",
                            static_cast<double>(params.period));
   }
+  // STL's own rule, checked here so that a bad window fails before any series is seen.
+  if (params.seasonal != 0 && (params.seasonal < 3 || params.seasonal % 2 == 0)) {
+    return parameter_error("seasonal", "0 (2 cycles + 1) or an odd integer >= 3",
+                           static_cast<double>(params.seasonal));
+  }
   if (params.max_anomalies < 0) {
     return parameter_error("max_anomalies", "at least 0",
                            static_cast<double>(params.max_anomalies));
