@@ -832,12 +832,12 @@ def print_header(cli):
 # ------------------------------------------------------------------------------------------------
 # NAB time series: the seasonal detector beside the rolling z-score
 
-# (key, label, command, extra settings); the ESD bound is 2% of the series.
+# (key, label, command, algorithm, ESD allowed 2% of the series).
 NAB_ALGORITHMS = [
-    ("seasonal", "SeasonalDetector, robust z > 3.5", "detect", ()),
-    ("seasonal_esd", "SeasonalDetector, ESD <= 2%", "detect", ("max_anomalies",)),
-    ("streaming_seasonal", "StreamingSeasonal", "stream", ()),
-    ("rolling_zscore", "rolling z-score (window 1024)", "detect", ()),
+    ("seasonal", "SeasonalDetector, robust z > 3.5", "detect", "seasonal", False),
+    ("seasonal_esd", "SeasonalDetector, ESD <= 2%", "detect", "seasonal", True),
+    ("streaming_seasonal", "StreamingSeasonal", "stream", "seasonal", False),
+    ("rolling_zscore", "rolling z-score (window 1024)", "detect", "rolling_zscore", False),
 ]
 
 
@@ -854,22 +854,19 @@ def nab_cell(stats):
             f"{stats['windows_flagged']} of {stats['windows']}, {stats['flags_outside_windows']}")
 
 
-def run_nab(cli, key, command, extra, path, period):
+def run_nab(cli, command, algorithm, esd, path, period):
     """--stats of one NAB series through `anomaly detect FILE` or `anomaly stream < FILE`."""
-    algorithm = "rolling_zscore" if key == "rolling_zscore" else "seasonal"
     arguments = [cli, command, "--algorithm", algorithm, "--stats"]
     if algorithm == "seasonal" and period is not None:
         arguments += ["--set", f"period={period}"]
-    if "max_anomalies" in extra:
+    if esd:
         rows = sum(1 for _ in open(path)) - 1
         arguments += ["--set", f"max_anomalies={max(1, rows // 50)}"]
     if command == "detect":
-        done = subprocess.run(arguments + ["--output", os.devnull, path], capture_output=True,
+        return subprocess.run(arguments + ["--output", os.devnull, path], capture_output=True,
                               text=True)
-    else:
-        with open(path) as data:
-            done = subprocess.run(arguments, stdin=data, capture_output=True, text=True)
-    return done
+    with open(path) as data:
+        return subprocess.run(arguments, stdin=data, capture_output=True, text=True)
 
 
 def compare_nab(cli, directory):
@@ -892,12 +889,12 @@ def compare_nab(cli, directory):
     for path in paths:
         name = os.path.basename(path)[:-4]
         cells, period, shown = [], None, ""
-        for key, _, command, extra in NAB_ALGORITHMS:
-            done = run_nab(cli, key, command, extra, path, period)
+        for key, _, command, algorithm, esd in NAB_ALGORITHMS:
+            done = run_nab(cli, command, algorithm, esd, path, period)
             if done.returncode != 0 and "no period found" in done.stderr:
                 period = samples_per_day(path)
                 shown = f"{period} (day)"
-                done = run_nab(cli, key, command, extra, path, period)
+                done = run_nab(cli, command, algorithm, esd, path, period)
             if done.returncode != 0:
                 raise RuntimeError(f"{key} on {path}: {done.stderr.strip()}")
             stats = parse_stats(done.stderr)

@@ -11,22 +11,6 @@
 namespace anomaly::cli {
 namespace {
 
-/// The settable fields of SeasonalDetector (the one detector of whole series so far).
-struct SeasonalFields {
-  auto operator()() const {
-    using P = SeasonalDetectorParams;
-    return std::tuple{
-        field("period", &P::period, "samples per cycle; 0: estimated from each column"),
-        field("robust", &P::robust, "STL with robustness weights: anomalies barely bend the fit"),
-        field("seasonal", &P::seasonal, "STL's seasonal window (odd); 0: 2 cycles + 1"),
-        field("max_anomalies", &P::max_anomalies,
-              "> 0: the generalized ESD test flags at most this many points per column"),
-        field("alpha", &P::alpha, "the ESD test's significance level"),
-        field("threshold", &P::threshold,
-              "without ESD, a point is flagged when its robust z is above this")};
-  }
-};
-
 /// Runs `make`, turning the library's parameter checks into usage errors.
 template <class Make>
 auto checked(Make make) {
@@ -103,7 +87,8 @@ class PerColumn final : public StreamScorer<typename S::Scalar> {
 template <Scalar T>
 class SeasonalSeries final : public SeriesScorer<T> {
  public:
-  explicit SeasonalSeries(const SeasonalDetectorParams& params) : detector_(params) {}
+  using Params = SeasonalDetectorParams;
+  explicit SeasonalSeries(const Params& params) : detector_(params) {}
 
   SeasonalDetection<T> detect(const Vector<T>& series) const override {
     return detector_.detect(series);
@@ -118,14 +103,13 @@ class SeasonalSeries final : public SeriesScorer<T> {
   SeasonalDetector<T> detector_;
 };
 
-template <Scalar T>
+template <template <class> class S, class Fields, Scalar T>
 Makers<T> series_makers() {
   Makers<T> makers;
   makers.series = [](std::span<const Setting> settings) {
-    const auto params = params_from<SeasonalDetectorParams, SeasonalFields>(settings);
-    return checked([&]() -> std::unique_ptr<SeriesScorer<T>> {
-      return std::make_unique<SeasonalSeries<T>>(params);
-    });
+    const auto params = params_from<typename S<T>::Params, Fields>(settings);
+    return checked(
+        [&]() -> std::unique_ptr<SeriesScorer<T>> { return std::make_unique<S<T>>(params); });
   };
   return makers;
 }
@@ -151,6 +135,17 @@ Algorithm streaming(std::string_view name, std::string_view summary, Fields fiel
           describe(fields()),
           stream_makers<S, Fields, double>(),
           stream_makers<S, Fields, float>()};
+}
+
+/// A registry entry for the series scorer template S; `fields` lists its settable fields.
+template <template <class> class S, class Fields>
+Algorithm series(std::string_view name, std::string_view summary, Fields fields) {
+  return {name,
+          summary,
+          {},
+          describe(fields()),
+          series_makers<S, Fields, double>(),
+          series_makers<S, Fields, float>()};
 }
 
 // The streaming detectors with their state allocated at run time, as one-parameter templates.
@@ -248,14 +243,24 @@ std::vector<Algorithm> make_registry() {
                   "a row is anomalous when its score is above this (default: the top 10% of "
                   "the training rows, scikit-learn's contamination=0.1)")};
       }));
-  registry.push_back({"seasonal",
-                      "what `detect` runs: STL (robust, seasonal window 2 cycles + 1) of each "
-                      "column, then the remainder's robust z, |r - median| / (MAD / 0.6745), or "
-                      "the generalized ESD test; empty or nan cells are missing (scored nan)",
-                      {},
-                      describe(SeasonalFields{}()),
-                      series_makers<double>(),
-                      series_makers<float>()});
+  registry.push_back(series<SeasonalSeries>(
+      "seasonal",
+      "what `detect` runs: STL (robust, seasonal window 2 cycles + 1) of each column, then the "
+      "remainder's robust z, |r - median| / (MAD / 0.6745), or the generalized ESD test; empty "
+      "or nan cells are missing (scored nan)",
+      [] {
+        using P = SeasonalDetectorParams;
+        return std::tuple{
+            field("period", &P::period, "samples per cycle; 0: estimated from each column"),
+            field("robust", &P::robust,
+                  "STL with robustness weights: anomalies barely bend the fit"),
+            field("seasonal", &P::seasonal, "STL's seasonal window (odd); 0: 2 cycles + 1"),
+            field("max_anomalies", &P::max_anomalies,
+                  "> 0: the generalized ESD test flags at most this many points per column"),
+            field("alpha", &P::alpha, "the ESD test's significance level"),
+            field("threshold", &P::threshold,
+                  "without ESD, a point is flagged when its robust z is above this")};
+      }));
   registry.push_back(streaming<RollingZScoreOf>(
       "rolling_zscore", "|x - mean| / stddev of the previous window, O(1) per sample", [] {
         using P = RollingZScoreParams;

@@ -174,7 +174,6 @@ RowParser<T>::RowParser(std::string_view header, std::string source, const CsvOp
     window_column_.reset();
   }
   const auto time_column = find(options.time_column);
-  if (time_column && columns_[*time_column].role == Role::ignored) time_column_ = time_column;
   std::vector<std::size_t> chosen;
   if (options.features.empty()) {
     for (std::size_t c = 0; c < names.size(); ++c) {
@@ -208,11 +207,13 @@ RowParser<T>::RowParser(std::string_view header, std::string source, const CsvOp
     columns_[c].feature = static_cast<Index>(feature_names_.size());
     feature_names_.push_back(names[c]);
   }
+  // Once the features are chosen: a time column named as a feature is a feature only.
+  if (time_column && columns_[*time_column].role == Role::ignored) time_column_ = time_column;
 }
 
 template <Scalar T>
 std::optional<std::string> RowParser<T>::time_of(std::string_view line) const {
-  if (!time_column_ || columns_[*time_column_].role != Role::ignored) return std::nullopt;
+  if (!time_column_) return std::nullopt;
   std::size_t position = 0;
   for (std::size_t c = 0; c < *time_column_ && position != std::string_view::npos; ++c) {
     position = line.find(',', position);

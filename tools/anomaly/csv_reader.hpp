@@ -70,7 +70,7 @@ class RowParser {
   std::vector<std::string> feature_names_;
   std::optional<std::size_t> label_column_;
   std::optional<std::size_t> window_column_;
-  std::optional<std::size_t> time_column_;  ///< when it is not a feature
+  std::optional<std::size_t> time_column_;  ///< present only when it is not a feature
   bool allow_missing_ = false;
 };
 
