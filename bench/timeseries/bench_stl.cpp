@@ -1,5 +1,7 @@
-// stl() on 10^6 points, periods 24 and 168, plain and robust: time per point (per_point).
+// stl() on 10^6 points, periods 24 and 168, plain and robust, and SeasonalDetector with its
+// defaults (robust STL, a window of every cycle): time per point (per_point).
 #include <anomaly/core/random.hpp>
+#include <anomaly/detectors/seasonal.hpp>
 #include <anomaly/timeseries/stl.hpp>
 
 #include <benchmark/benchmark.h>
@@ -25,6 +27,14 @@ anomaly::Vector<double> series(anomaly::Index period) {
   return x;
 }
 
+/// Points per second, and time per point as an inverted rate (printed as "123.4ns").
+void count_points(benchmark::State& state) {
+  state.SetItemsProcessed(state.iterations() * points);
+  state.counters["per_point"] = benchmark::Counter(
+      static_cast<double>(points),
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
 /// Arguments: period, robust (0 or 1).
 void stl_double(benchmark::State& state) {
   const anomaly::Index period = state.range(0);
@@ -34,11 +44,20 @@ void stl_double(benchmark::State& state) {
     const auto result = anomaly::stl(x, {.period = period, .robust = robust});
     benchmark::DoNotOptimize(result.trend.data());
   }
-  state.SetItemsProcessed(state.iterations() * points);
-  // Inverted rate: printed as time per point ("123.4ns").
-  state.counters["per_point"] = benchmark::Counter(
-      static_cast<double>(points),
-      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  count_points(state);
+}
+
+/// Argument: period. The default seasonal window is longer than each cycle-subseries; its jump
+/// keeps the detector linear in the series' length.
+void seasonal_detector_double(benchmark::State& state) {
+  const anomaly::Index period = state.range(0);
+  const anomaly::Vector<double> x = series(period);
+  const anomaly::SeasonalDetector<double> detector({.period = period});
+  for (auto _ : state) {
+    const auto found = detector.detect(x);
+    benchmark::DoNotOptimize(found.scores.data());
+  }
+  count_points(state);
 }
 
 }  // namespace
@@ -46,5 +65,11 @@ void stl_double(benchmark::State& state) {
 BENCHMARK(stl_double)
     ->ArgsProduct({{24, 168}, {0, 1}})
     ->ArgNames({"period", "robust"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(seasonal_detector_double)
+    ->Arg(24)
+    ->Arg(168)
+    ->ArgName("period")
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

@@ -140,11 +140,16 @@ TEST_CASE("the CLI's seasonal series scorer is SeasonalDetector with the same Pa
   series[50] += 40;
   const auto& entry = anomaly::cli::find_algorithm("seasonal");
   const auto scorer = anomaly::cli::make_series<double>(
-      entry, std::vector<Setting>{{"period", "6"}, {"max_anomalies", "3"}, {"robust", "false"}});
+      entry,
+      std::vector<Setting>{
+          {"period", "6"}, {"max_anomalies", "3"}, {"robust", "false"}, {"seasonal_jump", "1"}});
   const auto found = scorer->detect(series);
-  const auto direct =
-      anomaly::SeasonalDetector<double>({.period = 6, .robust = false, .max_anomalies = 3})
-          .detect(series);
+  const auto direct = anomaly::SeasonalDetector<double>(
+                          {.period = 6, .robust = false, .seasonal_jump = 1, .max_anomalies = 3})
+                          .detect(series);
+  // 16 cycles: the default jump, 4, would give other scores.
+  CHECK(found.scores !=
+        anomaly::SeasonalDetector<double>({.period = 6, .robust = false}).detect(series).scores);
   CHECK(found.scores == direct.scores);
   CHECK(found.anomalies == direct.anomalies);
   CHECK(std::find(found.anomalies.begin(), found.anomalies.end(), 50) != found.anomalies.end());

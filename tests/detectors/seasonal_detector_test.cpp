@@ -58,8 +58,10 @@ TEST_CASE("SeasonalDetector flags planted anomalies and nothing else", "[seasona
     const auto found = SeasonalDetector<double>({.period = 24}).detect(x);
     CHECK(found.period == 24);
     require_found(found.anomalies, 4);  // |z| > 3.5 of 720 near-Gaussian remainders
-    // The scores are the robust z of robust STL's remainder, recomputed here.
-    const auto parts = anomaly::stl(x, {.period = 24, .seasonal = 61, .robust = true});
+    // The scores are the robust z of robust STL's remainder, recomputed here: 30 cycles give a
+    // window of 61 and a jump of ceil(61 / 10).
+    const auto parts =
+        anomaly::stl(x, {.period = 24, .seasonal = 61, .robust = true, .seasonal_jump = 7});
     std::vector<double> r(parts.remainder.data(), parts.remainder.data() + x.size());
     std::nth_element(r.begin(), r.begin() + static_cast<long>(r.size() / 2), r.end());
     const double median =
@@ -119,6 +121,8 @@ TEST_CASE("SeasonalDetector rejects bad input, naming it", "[seasonal_detector]"
                 "alpha");
   require_error([] { SeasonalDetector<double>({.threshold = -1}); }, ErrorCode::invalid_parameter,
                 "threshold");
+  require_error([] { SeasonalDetector<double>({.seasonal_jump = -1}); },
+                ErrorCode::invalid_parameter, "seasonal_jump");
   require_error([] { SeasonalDetector<double>({.max_anomalies = -1}); },
                 ErrorCode::invalid_parameter, "max_anomalies");
   for (const Index seasonal : {Index{1}, Index{6}, Index{-3}}) {

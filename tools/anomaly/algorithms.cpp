@@ -255,6 +255,9 @@ std::vector<Algorithm> make_registry() {
             field("robust", &P::robust,
                   "STL with robustness weights: anomalies barely bend the fit"),
             field("seasonal", &P::seasonal, "STL's seasonal window (odd); 0: 2 cycles + 1"),
+            field("seasonal_jump", &P::seasonal_jump,
+                  "the seasonal loess fitted every this many cycles, joined by lines; 0: "
+                  "ceil(window / 10)"),
             field("max_anomalies", &P::max_anomalies,
                   "> 0: the generalized ESD test flags at most this many points per column"),
             field("alpha", &P::alpha, "the ESD test's significance level"),

@@ -26,6 +26,10 @@ struct SeasonalDetectorParams {
   /// STL's seasonal window; 0: 2 cycles + 1, every cycle of the series in each phase's fit, so
   /// the seasonal part is nearly periodic (as S-H-ESD's) and cannot absorb the noise.
   Index seasonal = 0;
+  /// STL's seasonal jump: the seasonal loess is fitted at every jump-th cycle and joined by
+  /// lines; 0: ceil(window / 10), R's stl() default, which keeps a window longer than the
+  /// series linear in its length (with 1, statsmodels' default, it is quadratic).
+  Index seasonal_jump = 0;
   /// > 0: the generalized ESD test (robust: median and MAD) flags at most this many points at
   /// significance `alpha`; 0: points whose score is above `threshold` are flagged.
   Index max_anomalies = 0;
@@ -43,6 +47,10 @@ inline std::optional<Error> check(const SeasonalDetectorParams& params) {
   if (params.seasonal != 0 && (params.seasonal < 3 || params.seasonal % 2 == 0)) {
     return parameter_error("seasonal", "0 (2 cycles + 1) or an odd integer >= 3",
                            static_cast<double>(params.seasonal));
+  }
+  if (params.seasonal_jump < 0) {
+    return parameter_error("seasonal_jump", "0 (window / 10) or at least 1",
+                           static_cast<double>(params.seasonal_jump));
   }
   if (params.max_anomalies < 0) {
     return parameter_error("max_anomalies", "at least 0",
@@ -159,8 +167,11 @@ SeasonalDetection<T> SeasonalDetector<T>::detect(const Eigen::MatrixBase<Derived
   }
   const Index cycles = n / out.period;
   const Index seasonal = params_.seasonal != 0 ? params_.seasonal : 2 * cycles + 1;
-  out.parts =
-      stl(filled, StlParams{.period = out.period, .seasonal = seasonal, .robust = params_.robust});
+  const Index jump = params_.seasonal_jump != 0 ? params_.seasonal_jump : (seasonal + 9) / 10;
+  out.parts = stl(filled, StlParams{.period = out.period,
+                                    .seasonal = seasonal,
+                                    .robust = params_.robust,
+                                    .seasonal_jump = jump});
   // The remainder's median and robust scale over the observed points only.
   std::vector<double> observed;
   for (Index t = 0; t < n; ++t) {
