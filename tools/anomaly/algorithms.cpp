@@ -6,6 +6,7 @@
 #include <anomaly/streaming.hpp>
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
 namespace anomaly::cli {
@@ -103,49 +104,38 @@ class SeasonalSeries final : public SeriesScorer<T> {
   SeasonalDetector<T> detector_;
 };
 
+/// The makers of S<T>, which has no model to fit or save: a scorer of whole series if it is a
+/// SeriesScorer, else a streaming detector run on each feature column.
 template <template <class> class S, class Fields, Scalar T>
-Makers<T> series_makers() {
+Makers<T> scorer_makers() {
   Makers<T> makers;
-  makers.series = [](std::span<const Setting> settings) {
-    const auto params = params_from<typename S<T>::Params, Fields>(settings);
-    return checked(
-        [&]() -> std::unique_ptr<SeriesScorer<T>> { return std::make_unique<S<T>>(params); });
-  };
+  if constexpr (std::is_base_of_v<SeriesScorer<T>, S<T>>) {
+    makers.series = [](std::span<const Setting> settings) {
+      const auto params = params_from<typename S<T>::Params, Fields>(settings);
+      return checked(
+          [&]() -> std::unique_ptr<SeriesScorer<T>> { return std::make_unique<S<T>>(params); });
+    };
+  } else {
+    makers.stream = [](std::span<const Setting> settings, Index n_features) {
+      const auto params = params_from<typename S<T>::Params, Fields>(settings);
+      return checked([&]() -> std::unique_ptr<StreamScorer<T>> {
+        return std::make_unique<PerColumn<S<T>>>(params, n_features);
+      });
+    };
+  }
   return makers;
 }
 
-template <template <class> class S, class Fields, Scalar T>
-Makers<T> stream_makers() {
-  Makers<T> makers;
-  makers.stream = [](std::span<const Setting> settings, Index n_features) {
-    const auto params = params_from<typename S<T>::Params, Fields>(settings);
-    return checked([&]() -> std::unique_ptr<StreamScorer<T>> {
-      return std::make_unique<PerColumn<S<T>>>(params, n_features);
-    });
-  };
-  return makers;
-}
-
-/// A registry entry for the streaming detector template S; `fields` lists its settable fields.
+/// A registry entry for the streaming detector or series scorer template S (no model);
+/// `fields` lists its settable fields.
 template <template <class> class S, class Fields>
-Algorithm streaming(std::string_view name, std::string_view summary, Fields fields) {
+Algorithm scorer(std::string_view name, std::string_view summary, Fields fields) {
   return {name,
           summary,
           {},
           describe(fields()),
-          stream_makers<S, Fields, double>(),
-          stream_makers<S, Fields, float>()};
-}
-
-/// A registry entry for the series scorer template S; `fields` lists its settable fields.
-template <template <class> class S, class Fields>
-Algorithm series(std::string_view name, std::string_view summary, Fields fields) {
-  return {name,
-          summary,
-          {},
-          describe(fields()),
-          series_makers<S, Fields, double>(),
-          series_makers<S, Fields, float>()};
+          scorer_makers<S, Fields, double>(),
+          scorer_makers<S, Fields, float>()};
 }
 
 // The streaming detectors with their state allocated at run time, as one-parameter templates.
@@ -243,7 +233,7 @@ std::vector<Algorithm> make_registry() {
                   "a row is anomalous when its score is above this (default: the top 10% of "
                   "the training rows, scikit-learn's contamination=0.1)")};
       }));
-  registry.push_back(series<SeasonalSeries>(
+  registry.push_back(scorer<SeasonalSeries>(
       "seasonal",
       "what `detect` runs: STL (robust, seasonal window 2 cycles + 1) of each column, then the "
       "remainder's robust z, |r - median| / (MAD / 0.6745), or the generalized ESD test; empty "
@@ -264,14 +254,14 @@ std::vector<Algorithm> make_registry() {
             field("threshold", &P::threshold,
                   "without ESD, a point is flagged when its robust z is above this")};
       }));
-  registry.push_back(streaming<RollingZScoreOf>(
+  registry.push_back(scorer<RollingZScoreOf>(
       "rolling_zscore", "|x - mean| / stddev of the previous window, O(1) per sample", [] {
         using P = RollingZScoreParams;
         return std::tuple{field("window", &P::window, window_meaning),
                           field("min_samples", &P::min_samples, warm_up_meaning),
                           field("threshold", &P::threshold, threshold_meaning)};
       }));
-  registry.push_back(streaming<RollingMedianAbsoluteDeviationOf>(
+  registry.push_back(scorer<RollingMedianAbsoluteDeviationOf>(
       "rolling_mad",
       "0.6745 |x - median| / MAD of the previous window, exact, O(log window) per sample", [] {
         using P = RollingMedianAbsoluteDeviationParams;
@@ -279,7 +269,7 @@ std::vector<Algorithm> make_registry() {
                           field("min_samples", &P::min_samples, warm_up_meaning),
                           field("threshold", &P::threshold, threshold_meaning)};
       }));
-  registry.push_back(streaming<RollingInterquartileRangeOf>(
+  registry.push_back(scorer<RollingInterquartileRangeOf>(
       "rolling_iqr",
       "distance outside the previous window's Tukey fences in IQR units, O(log window)", [] {
         using P = RollingInterquartileRangeParams;
@@ -288,7 +278,7 @@ std::vector<Algorithm> make_registry() {
                           field("fence", &P::fence, fence_meaning),
                           field("threshold", &P::threshold, threshold_meaning)};
       }));
-  registry.push_back(streaming<StreamingSeasonalOf>(
+  registry.push_back(scorer<StreamingSeasonalOf>(
       "seasonal",
       "what `stream` runs (`detect` runs the whole-series one): |x - (level + its phase's "
       "value)| in units of the smoothed residual scale, Holt-Winters without a slope, O(1) per "
