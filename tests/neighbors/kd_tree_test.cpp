@@ -259,6 +259,19 @@ TEMPLATE_TEST_CASE("KdTree's matrix-product brute force gives the exact scan's b
     check_gemm<T>(gaussian<T>(5, 33, 65), gaussian<T>(3, 33, 66), {1, 3, 4, 5});
     check_gemm<T>(gaussian<T>(2, 17, 67), gaussian<T>(1, 17, 68), {1, 2});
   }
+  SECTION("clusters in a row: far tiles are ruled out by their balls, near ones are not") {
+    // Ten clusters 3 apart, radius about 2, values on a grid of 1/8 (ties, duplicates):
+    // the product skips the tiles of far clusters and must still find every neighbour.
+    const auto clustered = [](Index rows, std::uint64_t seed) {
+      Matrix<T> X = gaussian<T>(rows, 20, seed);
+      for (Index i = 0; i < rows; ++i) {
+        X.row(i) = (X.row(i).array() * T{2.5}).round() / T{8};  // spread 0.31
+        X(i, 0) += static_cast<T>(3 * (i % 10));
+      }
+      return X;
+    };
+    check_gemm<T>(clustered(1280, 73), clustered(300, 74), ks);
+  }
   SECTION("one and two features") {
     check_gemm<T>(grid<T>(300, 1, 20, 69), grid<T>(30, 1, 20, 70), ks);
     check_gemm<T>(gaussian<T>(300, 2, 71), gaussian<T>(30, 2, 72), ks);

@@ -7,9 +7,12 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <numeric>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -90,12 +93,14 @@ struct GemmFilter {
 };
 
 /// The exact brute-force search through a matrix product, over a row-major copy of the rows.
-/// Queries and rows go through the product in tiles of `tile` x `tile`; query_self computes
-/// each pair of tiles once and uses it both ways. Per query, the rows that pass the filter
-/// tighten its bound V (a heap of the k smallest upper bounds) and wait in a short list; at the
-/// end (or when the list is full of near-ties) they are evaluated with the exact formula
-/// (lane_distances, `lanes` rows at a time, on the original values) into the query's best
-/// candidates.
+/// The copy is arranged in tiles of `tile` near rows (recursive splits along the direction of
+/// a far pair), each with a ball (centre and radius) that bounds its rows' distances from below.
+/// Queries and rows go through the product tile by tile, nearest tiles first, and a tile whose
+/// ball lies beyond every query's bound V is skipped without its product; query_self computes
+/// each pair of tiles once and uses it both ways. A query's first tile sets V from the tile's
+/// upper bounds; from then on, the rows that pass the filter are evaluated at once with the
+/// exact formula (lane_distances, `lanes` at a time, on the original values, while the tile is
+/// in cache) into the query's best candidates, whose k-th keeps tightening V.
 template <class T>
 class GemmSearch {
  public:
@@ -109,8 +114,8 @@ class GemmSearch {
   /// cannot be rigorous: too many features for T's precision, or a centred row too large.
   bool build(const MatrixRef<T>& X);
 
-  /// Indexed row i, d contiguous values.
-  const T* row(Index i) const noexcept { return rows_.data() + i * d_; }
+  /// X's row i, d contiguous values.
+  const T* row(Index i) const noexcept { return stored(position_[to_size(i)]); }
 
   /// The k nearest indexed rows of each row of Q, into `out` (sized by the caller).
   void query(const MatrixRef<T>& Q, Index k, Neighbors<T>& out) const;
@@ -120,15 +125,26 @@ class GemmSearch {
 
  private:
   using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  /// A row that passed the filter, with its approximate squared distance.
-  struct Approximate {
-    T approx;
-    Index row;
-  };
   struct States;
   struct Workspace;
 
-  /// Rows [first, first + count) centred, row-major, into `to`.
+  /// The row stored at `position` (rows are stored in tile order).
+  const T* stored(Index position) const noexcept { return rows_.data() + position * d_; }
+  /// Reorders rows_ and norms_ (X's order on entry) into tiles of near rows; sets order_ and
+  /// position_. Needs finite centred norms.
+  void arrange();
+  /// Each tile's ball: centres_ and radii2_.
+  void measure_tiles();
+  /// How far x lies outside tile t's ball, rounded down (negative: inside).
+  T tile_gap(const T* x, Index t) const noexcept;
+  /// A lower bound of the exact formula's value from a point `gap` outside a tile's ball to
+  /// each of the tile's rows (0 when the gap proves nothing).
+  T gap_floor(T gap) const noexcept {
+    return gap > 0 ? gap * gap * (1 - ball_margin_) - ball_floor_ : T{0};
+  }
+  /// Whether every query of [first, first + count) in `states` has tile t's ball beyond its V.
+  bool beyond(const States& states, Index first, Index count, Index t) const noexcept;
+  /// Positions [first, first + count) centred, row-major, into `to`.
   void centre(Index first, Index count, T* to) const noexcept;
   /// products (m x r, row-major) = left (m x d) * right (r x d)^T.
   void product(const T* left, Index m, const T* right, Index r, T* products) const;
@@ -140,69 +156,64 @@ class GemmSearch {
   void pass_columns(States& states, Workspace& work, const T* products, Index first_row, Index m,
                     Index first, Index r) const;
   /// A query's first tile: V from the tile's upper bounds alone (a value with at least k of
-  /// them below), so that its test rejects most of the tile before any row is considered.
+  /// them below), so that its test rejects most of the tile before any row is evaluated.
   void tighten(States& states, Workspace& work, Index q, const T* products, Index first,
                Index count) const;
-  /// A row that passed query q's tile test: tightens V and waits in q's list.
-  void consider(States& states, Index q, T approx, T s, Index row) const;
-  /// Drops the waiting rows that V now rejects; evaluates them all when near-ties fill the list.
-  void prune(States& states, Index q) const;
-  /// Evaluates q's waiting rows that still pass with the exact formula, into its candidates.
-  void evaluate(States& states, Index q) const;
+  /// Offers the pairs of `point` (its coordinates) with each of `others` (positions) exactly
+  /// to the query of each pair: `point` is query q and `others` are rows (`point_is_query`),
+  /// or `point` is the row at position q and `others` are queries. lanes at a time.
+  void evaluate(States& states, const T* point, Index q, const Index* others, Index count,
+                bool point_is_query) const;
   /// Unpaired products, one tile of queries at a time: `load(first, m, states, work)` sets the
-  /// states of queries [first, first + m) and their centred rows (work.left).
-  template <class Load>
-  void search_unpaired(Index n_queries, Index k, Neighbors<T>& out, Load load) const;
+  /// states of queries [first, first + m) and their centred rows (work.left), and
+  /// `output(first + i)` names the row of `out` that query i answers.
+  template <class Load, class Output>
+  void search_unpaired(Index n_queries, Index k, Neighbors<T>& out, Load load, Output output) const;
 
   Index n_ = 0;
   Index d_ = 0;
-  std::vector<T> rows_;    ///< n x d, row-major: X's values
-  std::vector<T> mean_;    ///< the rows' mean, the centre of every product
-  std::vector<T> norms_;   ///< each centred row's squared norm
-  std::vector<T> halves_;  ///< filter_.half of each norm
+  Index tiles_ = 0;
+  std::vector<T> rows_;          ///< n x d, row-major: X's values, in tile order
+  std::vector<Index> order_;     ///< order_[position]: the row of X stored there
+  std::vector<Index> position_;  ///< position_[row]: where row of X is stored
+  std::vector<T> mean_;          ///< the rows' mean, the centre of every product
+  std::vector<T> norms_;         ///< each stored row's centred squared norm
+  std::vector<T> halves_;        ///< filter_.half of each norm
+  std::vector<T> centres_;       ///< tiles x d: each tile's centre
+  std::vector<T> radii2_;        ///< each tile's largest squared distance to its centre
+  T ball_margin_ = 0;            ///< relative margin of tile_gap's and gap_floor's roundings
+  T ball_floor_ = 0;             ///< their absolute margin (underflow)
   GemmFilter<T> filter_;
 };
 
 /// The search state of a set of queries: each one's coordinates (original values), centred
-/// squared norm, excluded row, bound V, heap of upper bounds, waiting rows and exact candidates.
+/// squared norm, excluded row, bound V and exact candidates.
 template <class T>
 struct GemmSearch<T>::States {
   Index k;
-  Index capacity;  ///< waiting rows per query
   std::vector<const T*> query;
   std::vector<T> norm;
   std::vector<Index> exclude;
   std::vector<T> bound;
-  std::vector<T> upper;  ///< count x k, max-heaps
-  std::vector<Index> upper_size;
-  std::vector<Approximate> waiting;  ///< count x capacity
-  std::vector<Index> waiting_size;
   std::vector<BestCandidates<T>> exact;
 
   States(Index count, Index k_)
       : k(k_),
-        capacity(2 * k_ + 16),
         query(to_size(count)),
         norm(to_size(count)),
         exclude(to_size(count)),
         bound(to_size(count)),
-        upper(to_size(count * k_)),
-        upper_size(to_size(count)),
-        waiting(to_size(count * capacity)),
-        waiting_size(to_size(count)),
         exact(to_size(count)) {}
   /// Bytes per query, to choose between paired and unpaired products.
   static std::size_t bytes(Index k) noexcept {
-    return to_size(k) * (sizeof(T) + sizeof(Candidate<T>)) +
-           to_size(2 * k + 16) * sizeof(Approximate) + 4 * sizeof(T) + sizeof(BestCandidates<T>);
+    return to_size(k) * sizeof(Candidate<T>) + sizeof(const T*) + 2 * sizeof(T) + sizeof(Index) +
+           sizeof(BestCandidates<T>);
   }
   void reset(Index q, const T* coordinates, T squared_norm, Index excluded) {
     query[to_size(q)] = coordinates;
     norm[to_size(q)] = squared_norm;
     exclude[to_size(q)] = excluded;
     bound[to_size(q)] = std::numeric_limits<T>::infinity();
-    upper_size[to_size(q)] = 0;
-    waiting_size[to_size(q)] = 0;
     exact[to_size(q)].reset(k);
   }
   bool bounded(Index q) const noexcept { return norm[to_size(q)] <= GemmFilter<T>::norm_limit; }
@@ -212,32 +223,20 @@ struct GemmSearch<T>::States {
 };
 
 /// Buffers of one call, allocated once: centred tiles (`queries` rows on the left, as few as
-/// the call has), their product, a row's upper bounds and the queries' product floors of a
-/// column pass.
+/// the call has), their product, a row's upper bounds, the queries' product floors of a column
+/// pass and the positions that pass a row's test.
 template <class T>
 struct GemmSearch<T>::Workspace {
   std::vector<T> left, right, products, uppers, floors;
+  std::vector<Index> passing;
   Workspace(Index d, Index queries)
       : left(to_size(queries * d)),
         right(to_size(tile * d)),
         products(to_size(queries * tile)),
         uppers(to_size(tile)),
-        floors(to_size(tile)) {}
+        floors(to_size(tile)),
+        passing(to_size(std::max(queries, tile))) {}
 };
-
-/// Replaces the top of the max-heap heap[0, size) by a smaller `value`, restoring the heap in
-/// one pass down (std::pop_heap then std::push_heap would take two).
-template <class T>
-inline void replace_largest(T* heap, Index size, T value) noexcept {
-  Index at = 0;
-  for (Index child = 1; child < size; child = 2 * at + 1) {
-    if (child + 1 < size && heap[child + 1] > heap[child]) ++child;
-    if (!(heap[child] > value)) break;
-    heap[at] = heap[child];
-    at = child;
-  }
-  heap[at] = value;
-}
 
 /// The product test of one row of a tile: calls each(j) for the j < count with
 /// products[j] - (floors[j * step] + halves[j * (1 - step)]) >= 0 (step 0: one query's floor
@@ -281,15 +280,17 @@ bool GemmSearch<T>::build(const MatrixRef<T>& X) {
       for (Index j = 0; j < d_; ++j) rows_[to_size(i * d_ + j)] = X(i, j);
     }
     norms_.resize(to_size(n_));
-    halves_.resize(to_size(n_));
     std::vector<T> centred(to_size(d_));
     for (Index i = 0; i < n_; ++i) {
       centre(i, 1, centred.data());
       const T norm = Eigen::Map<const Vector<T>>(centred.data(), d_).squaredNorm();
       if (!(norm <= GemmFilter<T>::norm_limit)) return false;  // also infinity and NaN
       norms_[to_size(i)] = norm;
-      halves_[to_size(i)] = filter_.half(norm);
     }
+    arrange();
+    halves_.resize(to_size(n_));
+    for (Index p = 0; p < n_; ++p) halves_[to_size(p)] = filter_.half(norms_[to_size(p)]);
+    measure_tiles();
     return true;
   }();
   if (!usable) *this = GemmSearch();
@@ -297,9 +298,122 @@ bool GemmSearch<T>::build(const MatrixRef<T>& X) {
 }
 
 template <class T>
+void GemmSearch<T>::arrange() {
+  const std::vector<T> original = std::move(rows_);
+  const std::vector<T> norms = std::move(norms_);
+  const auto row_of = [&](Index i) { return original.data() + i * d_; };
+  const auto distance2 = [&](Index a, Index b) {
+    const T* y = row_of(b);
+    return lane_distances<1>(row_of(a), d_, [y](Index j, std::size_t) { return y[j]; })[0];
+  };
+  order_.resize(to_size(n_));
+  std::iota(order_.begin(), order_.end(), Index{0});
+  // The row of [begin, end) farthest from row `from`, the smaller index on ties.
+  const auto farthest = [&](Index from, Index begin, Index end) {
+    Index found = from;
+    T longest = -1;
+    for (Index p = begin; p < end; ++p) {
+      const Index i = order_[to_size(p)];
+      const T length = distance2(from, i);
+      if (length > longest || (length == longest && i < found)) {
+        found = i;
+        longest = length;
+      }
+    }
+    return found;
+  };
+  // Splits by the projection on the line through a far pair (a ball tree's split): it follows
+  // the data's longest extent in any direction, where the widest feature would not.
+  std::vector<T> key(to_size(n_));
+  std::vector<std::pair<Index, Index>> pending{{0, n_}};
+  while (!pending.empty()) {
+    const auto [begin, end] = pending.back();
+    pending.pop_back();
+    if (end - begin <= tile) continue;
+    const Index start = *std::min_element(order_.begin() + begin, order_.begin() + end);
+    const Index a = farthest(start, begin, end);
+    const T* from = row_of(a);
+    const T* to = row_of(farthest(a, begin, end));
+    for (Index p = begin; p < end; ++p) {
+      const T* x = row_of(order_[to_size(p)]);
+      T projection = 0;
+      for (Index j = 0; j < d_; ++j) projection += (x[j] - from[j]) * (to[j] - from[j]);
+      key[to_size(order_[to_size(p)])] = projection;
+    }
+    // Whole tiles on the left, so that every tile but the last is full.
+    const Index middle = begin + std::max<Index>(1, ((end - begin) / 2 + tile / 2) / tile) * tile;
+    std::nth_element(order_.begin() + begin, order_.begin() + middle, order_.begin() + end,
+                     [&](Index i, Index l) {
+                       const T ki = key[to_size(i)];
+                       const T kl = key[to_size(l)];
+                       return ki < kl || (ki == kl && i < l);
+                     });
+    pending.push_back({begin, middle});
+    pending.push_back({middle, end});
+  }
+  position_.resize(to_size(n_));
+  rows_.resize(to_size(n_ * d_));
+  norms_.resize(to_size(n_));
+  for (Index p = 0; p < n_; ++p) {
+    const Index i = order_[to_size(p)];
+    position_[to_size(i)] = p;
+    std::copy_n(row_of(i), d_, rows_.data() + p * d_);
+    norms_[to_size(p)] = norms[to_size(i)];
+  }
+}
+
+template <class T>
+void GemmSearch<T>::measure_tiles() {
+  tiles_ = (n_ + tile - 1) / tile;
+  centres_.assign(to_size(tiles_ * d_), T{0});
+  radii2_.assign(to_size(tiles_), T{0});
+  for (Index t = 0; t < tiles_; ++t) {
+    const Index first = t * tile;
+    const Index count = std::min(tile, n_ - first);
+    T* c = centres_.data() + t * d_;
+    // The mean of the centred rows, moved back: finite whatever the data's offset.
+    for (Index p = first; p < first + count; ++p) {
+      for (Index j = 0; j < d_; ++j) c[j] += stored(p)[j] - mean_[to_size(j)];
+    }
+    for (Index j = 0; j < d_; ++j) c[j] = mean_[to_size(j)] + c[j] / static_cast<T>(count);
+    for (Index p = first; p < first + count; ++p) {
+      const T length =
+          lane_distances<1>(stored(p), d_, [c](Index j, std::size_t) { return c[j]; })[0];
+      radii2_[to_size(t)] = std::max(radii2_[to_size(t)], length);
+    }
+  }
+  // The exact formula errs by g(d + 2) relatively and (2d + 1) lambda absolutely (see
+  // GemmFilter); four and eight times that also cover tile_gap's and gap_floor's own roundings.
+  const T u = std::numeric_limits<T>::epsilon() / 2;
+  const T terms = static_cast<T>(d_ + 2);
+  ball_margin_ = 4 * terms * u / (1 - terms * u);
+  ball_floor_ = static_cast<T>(8 * (2 * d_ + 1)) * std::numeric_limits<T>::min();
+}
+
+template <class T>
+T GemmSearch<T>::tile_gap(const T* x, Index t) const noexcept {
+  const T* c = centres_.data() + t * d_;
+  const T to_centre = lane_distances<1>(x, d_, [c](Index j, std::size_t) { return c[j]; })[0];
+  // At most the true distance to the centre, less at least the true radius: every row of the
+  // tile is at least this far from x (the triangle inequality).
+  const T near = std::sqrt(std::max(T{0}, to_centre * (1 - ball_margin_) - ball_floor_));
+  const T far = std::sqrt(radii2_[to_size(t)] * (1 + ball_margin_) + ball_floor_);
+  return near - far;
+}
+
+template <class T>
+bool GemmSearch<T>::beyond(const States& states, Index first, Index count, Index t) const noexcept {
+  for (Index q = first; q < first + count; ++q) {
+    if (!(gap_floor(tile_gap(states.query[to_size(q)], t)) > states.bound[to_size(q)]))
+      return false;
+  }
+  return true;
+}
+
+template <class T>
 void GemmSearch<T>::centre(Index first, Index count, T* to) const noexcept {
   for (Index i = 0; i < count; ++i) {
-    const T* from = row(first + i);
+    const T* from = stored(first + i);
     for (Index j = 0; j < d_; ++j) to[i * d_ + j] = from[j] - mean_[to_size(j)];
   }
 }
@@ -314,19 +428,17 @@ void GemmSearch<T>::product(const T* left, Index m, const T* right, Index r, T* 
 template <class T>
 void GemmSearch<T>::pass_row(States& states, Workspace& work, Index q, const T* products,
                              Index first, Index count) const {
-  const T norm = states.norm[to_size(q)];
-  const T* norms = norms_.data() + first;
-  const auto offer = [&](Index j) {
-    const T s = norm + norms[j];
-    consider(states, q, s - 2 * products[j], s, first + j);
-  };
+  Index* passing = work.passing.data();
+  Index passed = 0;
   if (!states.bounded(q)) {  // its products may not even be finite: every row goes on
-    for (Index j = 0; j < count; ++j) offer(j);
-    return;
+    for (Index j = 0; j < count; ++j) passing[passed++] = first + j;
+  } else {
+    if (!states.exact[to_size(q)].full()) tighten(states, work, q, products, first, count);
+    const T floor = filter_.product_floor(states.norm[to_size(q)], states.base(q, filter_));
+    for_each_passing(products, &floor, halves_.data() + first, 0, count,
+                     [&](Index j) { passing[passed++] = first + j; });
   }
-  if (states.upper_size[to_size(q)] < states.k) tighten(states, work, q, products, first, count);
-  const T floor = filter_.product_floor(norm, states.base(q, filter_));
-  for_each_passing(products, &floor, halves_.data() + first, 0, count, offer);
+  evaluate(states, states.query[to_size(q)], q, passing, passed, true);
 }
 
 template <class T>
@@ -378,96 +490,91 @@ template <class T>
 void GemmSearch<T>::pass_columns(States& states, Workspace& work, const T* products,
                                  Index first_row, Index m, Index first, Index r) const {
   const T* norms = norms_.data() + first;
-  // As at the tile's start: a floor gone stale only lets more rows through to consider().
+  // As at the tile's start: a floor gone stale only lets more rows through to the exact formula.
   T* floors = work.floors.data();
   for (Index j = 0; j < r; ++j) {
     floors[j] = filter_.product_floor(norms[j], states.base(first + j, filter_));
   }
+  Index* passing = work.passing.data();
   for (Index i = 0; i < m; ++i) {
     const Index row = first_row + i;
-    const T norm = norms_[to_size(row)];
-    const T* values = products + i * r;
-    for_each_passing(values, floors, halves_.data() + row, 1, r, [&](Index j) {
-      const T s = norms[j] + norm;
-      consider(states, first + j, s - 2 * values[j], s, row);
-    });
+    Index passed = 0;
+    for_each_passing(products + i * r, floors, halves_.data() + row, 1, r,
+                     [&](Index j) { passing[passed++] = first + j; });
+    evaluate(states, stored(row), row, passing, passed, false);
   }
 }
 
 template <class T>
-void GemmSearch<T>::consider(States& states, Index q, T approx, T s, Index row) const {
-  const auto at = to_size(q);
-  if (row == states.exclude[at] || !filter_.passes(approx, s, states.base(q, filter_))) return;
-  if (states.bounded(q)) {
-    T* heap = states.upper.data() + q * states.k;
-    Index& size = states.upper_size[at];
-    const T upper = filter_.upper(approx, s);
-    if (size < states.k) {
-      heap[size++] = upper;
-      std::push_heap(heap, heap + size);
-    } else if (upper < heap[0]) {
-      replace_largest(heap, size, upper);
+void GemmSearch<T>::evaluate(States& states, const T* point, Index q, const Index* others,
+                             Index count, bool point_is_query) const {
+  for (Index next = 0; next < count; next += Index{lanes}) {
+    const auto filled = to_size(std::min(Index{lanes}, count - next));
+    std::array<const T*, lanes> values;
+    for (std::size_t p = 0; p < lanes; ++p) {
+      const Index other = others[next + static_cast<Index>(p < filled ? p : 0)];
+      values[p] = point_is_query ? stored(other) : states.query[to_size(other)];
     }
-    if (size == states.k) states.bound[at] = std::min(states.bound[at], heap[0]);
-  }
-  Index& waiting = states.waiting_size[at];
-  states.waiting[to_size(q * states.capacity + waiting++)] = {approx, row};
-  if (waiting == states.capacity) prune(states, q);
-}
-
-template <class T>
-void GemmSearch<T>::prune(States& states, Index q) const {
-  Approximate* waiting = states.waiting.data() + q * states.capacity;
-  Index& size = states.waiting_size[to_size(q)];
-  const T base = states.base(q, filter_);
-  const T norm = states.norm[to_size(q)];
-  const Approximate* end =
-      std::remove_if(waiting, waiting + size, [&](const Approximate& candidate) {
-        return !filter_.passes(candidate.approx, norm + norms_[to_size(candidate.row)], base);
-      });
-  size = end - waiting;
-  // Near-ties (duplicates, far-off data) keep the list full: settle them exactly.
-  if (2 * size > states.capacity) evaluate(states, q);
-}
-
-template <class T>
-void GemmSearch<T>::evaluate(States& states, Index q) const {
-  const auto at = to_size(q);
-  const Approximate* waiting = states.waiting.data() + q * states.capacity;
-  const Index size = states.waiting_size[at];
-  BestCandidates<T>& best = states.exact[at];
-  const T norm = states.norm[at];
-  std::array<Index, lanes> group{};
-  for (Index next = 0; next < size;) {
-    const T base = states.base(q, filter_);
-    std::size_t filled = 0;
-    for (; next < size && filled < lanes; ++next) {
-      const Approximate& candidate = waiting[next];
-      if (filter_.passes(candidate.approx, norm + norms_[to_size(candidate.row)], base)) {
-        group[filled++] = candidate.row;
-      }
-    }
-    if (filled == 0) break;
-    std::array<const T*, lanes> rows;
-    for (std::size_t p = 0; p < lanes; ++p) rows[p] = row(group[p < filled ? p : 0]);
+    // The exact formula is symmetric bit for bit: fl(x - y)^2 = fl(y - x)^2.
     const auto distances2 = lane_distances<lanes>(
-        states.query[at], d_, [&rows](Index j, std::size_t p) { return rows[p][j]; });
-    for (std::size_t p = 0; p < filled; ++p) best.offer(distances2[p], group[p]);
-    states.bound[at] = std::min(states.bound[at], best.bound());
+        point, d_, [&values](Index j, std::size_t p) { return values[p][j]; });
+    for (std::size_t p = 0; p < filled; ++p) {
+      const Index other = others[next + static_cast<Index>(p)];
+      const Index query = point_is_query ? q : other;
+      const Index row = point_is_query ? other : q;
+      const auto slot = to_size(query);
+      if (row == states.exclude[slot]) continue;
+      BestCandidates<T>& best = states.exact[slot];
+      best.offer(distances2[p], order_[to_size(row)]);
+      states.bound[slot] = std::min(states.bound[slot], best.bound());
+    }
   }
-  states.waiting_size[at] = 0;
 }
 
 template <class T>
-template <class Load>
-void GemmSearch<T>::search_unpaired(Index n_queries, Index k, Neighbors<T>& out, Load load) const {
+template <class Load, class Output>
+void GemmSearch<T>::search_unpaired(Index n_queries, Index k, Neighbors<T>& out, Load load,
+                                    Output output) const {
   const Index queries = std::min(tile, n_queries);
   Workspace work(d_, queries);
   States states(queries, k);
+  std::vector<T> gaps(to_size(queries * tiles_));  // query i, tile t at i * tiles_ + t
+  std::vector<T> nearest(to_size(tiles_));
+  std::vector<T> middle(to_size(d_));
+  std::vector<Index> visit(to_size(tiles_));
   for (Index first_query = 0; first_query < n_queries; first_query += tile) {
     const Index m = std::min(tile, n_queries - first_query);
     load(first_query, m, states, work);
-    for (Index first = 0; first < n_; first += tile) {
+    for (Index i = 0; i < m; ++i) {
+      for (Index t = 0; t < tiles_; ++t)
+        gaps[to_size(i * tiles_ + t)] = tile_gap(states.query[to_size(i)], t);
+    }
+    // Tiles by the distance of their centres from the queries' mean, so that the bounds are
+    // nearly final before far tiles come (a tile's own rows come first in query_self).
+    std::fill(middle.begin(), middle.end(), T{0});
+    for (Index i = 0; i < m; ++i) {
+      for (Index j = 0; j < d_; ++j) middle[to_size(j)] += states.query[to_size(i)][j];
+    }
+    for (T& value : middle) value /= static_cast<T>(m);
+    for (Index t = 0; t < tiles_; ++t) {
+      const T* c = centres_.data() + t * d_;
+      nearest[to_size(t)] =
+          lane_distances<1>(middle.data(), d_, [c](Index j, std::size_t) { return c[j]; })[0];
+    }
+    std::iota(visit.begin(), visit.end(), Index{0});
+    std::sort(visit.begin(), visit.end(), [&](Index a, Index b) {
+      return nearest[to_size(a)] < nearest[to_size(b)] ||
+             (nearest[to_size(a)] == nearest[to_size(b)] && a < b);
+    });
+    for (const Index t : visit) {
+      const auto needed = [&] {
+        for (Index i = 0; i < m; ++i) {
+          if (!(gap_floor(gaps[to_size(i * tiles_ + t)]) > states.bound[to_size(i)])) return true;
+        }
+        return false;
+      };
+      if (!needed()) continue;
+      const Index first = t * tile;
       const Index r = std::min(tile, n_ - first);
       centre(first, r, work.right.data());
       product(work.left.data(), m, work.right.data(), r, work.products.data());
@@ -475,66 +582,107 @@ void GemmSearch<T>::search_unpaired(Index n_queries, Index k, Neighbors<T>& out,
         pass_row(states, work, i, work.products.data() + i * r, first, r);
       }
     }
-    for (Index i = 0; i < m; ++i) {
-      evaluate(states, i);
-      states.exact[to_size(i)].write(out, first_query + i);
-    }
+    for (Index i = 0; i < m; ++i) states.exact[to_size(i)].write(out, output(first_query + i));
   }
 }
 
 template <class T>
 void GemmSearch<T>::query(const MatrixRef<T>& Q, Index k, Neighbors<T>& out) const {
+  // Queries grouped by the tile whose ball is nearest, so that a group's bounds rule out the
+  // same far tiles.
+  std::vector<Index> sequence(to_size(Q.rows()));
+  std::vector<Index> home(sequence.size());
+  std::vector<T> original(to_size(d_));
+  for (Index i = 0; i < Q.rows(); ++i) {
+    for (Index j = 0; j < d_; ++j) original[to_size(j)] = Q(i, j);
+    Index found = 0;
+    T smallest = std::numeric_limits<T>::infinity();
+    for (Index t = 0; t < tiles_; ++t) {
+      const T gap = tile_gap(original.data(), t);
+      if (gap < smallest) {
+        smallest = gap;
+        found = t;
+      }
+    }
+    home[to_size(i)] = found;
+  }
+  std::iota(sequence.begin(), sequence.end(), Index{0});
+  std::stable_sort(sequence.begin(), sequence.end(),
+                   [&](Index a, Index b) { return home[to_size(a)] < home[to_size(b)]; });
   // Original values, for the exact formula.
   std::vector<T> queries(to_size(std::min(tile, Q.rows()) * d_));
-  search_unpaired(Q.rows(), k, out, [&](Index first, Index m, States& states, Workspace& work) {
+  const auto load = [&](Index first, Index m, States& states, Workspace& work) {
     for (Index i = 0; i < m; ++i) {
-      T* original = queries.data() + i * d_;
+      const Index q = sequence[to_size(first + i)];
+      T* values = queries.data() + i * d_;
       T* centred = work.left.data() + i * d_;
       for (Index j = 0; j < d_; ++j) {
-        original[j] = Q(first + i, j);
-        centred[j] = original[j] - mean_[to_size(j)];
+        values[j] = Q(q, j);
+        centred[j] = values[j] - mean_[to_size(j)];
       }
-      states.reset(i, original, Eigen::Map<const Vector<T>>(centred, d_).squaredNorm(), -1);
+      states.reset(i, values, Eigen::Map<const Vector<T>>(centred, d_).squaredNorm(), -1);
     }
-  });
+  };
+  search_unpaired(Q.rows(), k, out, load, [&](Index i) { return sequence[to_size(i)]; });
 }
 
 template <class T>
 void GemmSearch<T>::query_self(Index k, Neighbors<T>& out, bool paired) const {
   if (!paired || to_size(n_) * States::bytes(k) > paired_state_bytes) {
-    search_unpaired(n_, k, out, [&](Index first, Index m, States& states, Workspace& work) {
+    const auto load = [&](Index first, Index m, States& states, Workspace& work) {
       centre(first, m, work.left.data());
       for (Index i = 0; i < m; ++i)
-        states.reset(i, row(first + i), norms_[to_size(first + i)], first + i);
-    });
+        states.reset(i, stored(first + i), norms_[to_size(first + i)], first + i);
+    };
+    search_unpaired(n_, k, out, load, [&](Index p) { return order_[to_size(p)]; });
     return;
   }
   Workspace work(d_, tile);
   States states(n_, k);
-  for (Index q = 0; q < n_; ++q) states.reset(q, row(q), norms_[to_size(q)], q);
-  // Tile pairs (queries of block a, rows of block b >= a): one product serves both directions.
-  // By distance b - a from the diagonal, so that a block meets the rows stored near it first.
-  const Index blocks = (n_ + tile - 1) / tile;
-  for (Index offset = 0; offset < blocks; ++offset) {
-    for (Index block = 0; block + offset < blocks; ++block) {
-      const Index first_query = block * tile;
-      const Index first = (block + offset) * tile;
-      const Index m = std::min(tile, n_ - first_query);
-      const Index r = std::min(tile, n_ - first);
-      centre(first_query, m, work.left.data());
-      if (offset != 0) centre(first, r, work.right.data());
-      product(work.left.data(), m, offset == 0 ? work.left.data() : work.right.data(), r,
-              work.products.data());
-      for (Index i = 0; i < m; ++i) {
-        pass_row(states, work, first_query + i, work.products.data() + i * r, first, r);
-      }
-      if (offset != 0) pass_columns(states, work, work.products.data(), first_query, m, first, r);
+  for (Index p = 0; p < n_; ++p) states.reset(p, stored(p), norms_[to_size(p)], p);
+  // Tile pairs (a <= b) by the distance between their centres: one product serves both
+  // directions, each tile meets itself and its neighbours first, and most far pairs are then
+  // skipped on their balls.
+  struct Pair {
+    T distance2;
+    Index a;
+    Index b;
+  };
+  std::vector<Pair> pairs;
+  pairs.reserve(to_size(tiles_ * (tiles_ + 1) / 2));
+  for (Index a = 0; a < tiles_; ++a) {
+    const T* centre_a = centres_.data() + a * d_;
+    for (Index b = a; b < tiles_; ++b) {
+      const T* centre_b = centres_.data() + b * d_;
+      pairs.push_back(
+          {lane_distances<1>(centre_a, d_,
+                             [centre_b](Index j, std::size_t) { return centre_b[j]; })[0],
+           a, b});
     }
   }
-  for (Index q = 0; q < n_; ++q) {
-    evaluate(states, q);
-    states.exact[to_size(q)].write(out, q);
+  // Every tile's own pair first, even where two centres coincide: it sets the bounds.
+  std::sort(pairs.begin(), pairs.end(), [](const Pair& x, const Pair& y) {
+    return std::tuple(x.a != x.b, x.distance2, x.a, x.b) <
+           std::tuple(y.a != y.b, y.distance2, y.a, y.b);
+  });
+  for (const Pair& pair : pairs) {
+    const Index first_query = pair.a * tile;
+    const Index first = pair.b * tile;
+    const Index m = std::min(tile, n_ - first_query);
+    const Index r = std::min(tile, n_ - first);
+    const bool diagonal = pair.a == pair.b;
+    if (!diagonal && beyond(states, first_query, m, pair.b) && beyond(states, first, r, pair.a))
+      continue;
+    centre(first_query, m, work.left.data());
+    if (!diagonal) centre(first, r, work.right.data());
+    product(work.left.data(), m, diagonal ? work.left.data() : work.right.data(), r,
+            work.products.data());
+    for (Index i = 0; i < m; ++i) {
+      pass_row(states, work, first_query + i, work.products.data() + i * r, first, r);
+    }
+    if (!diagonal) pass_columns(states, work, work.products.data(), first_query, m, first, r);
   }
+  for (Index p = 0; p < n_; ++p) states.exact[to_size(p)].write(out, order_[to_size(p)]);
 }
 
 }  // namespace anomaly::detail
