@@ -135,6 +135,8 @@ class GemmSearch {
   void arrange();
   /// Each tile's ball: centres_ and radii2_.
   void measure_tiles();
+  /// Tile t's centre, d values.
+  const T* ball_centre(Index t) const noexcept { return centres_.data() + t * d_; }
   /// How far x lies outside tile t's ball, rounded down (negative: inside).
   T tile_gap(const T* x, Index t) const noexcept;
   /// A lower bound of the exact formula's value from a point `gap` outside a tile's ball to
@@ -224,7 +226,7 @@ struct GemmSearch<T>::States {
 
 /// Buffers of one call, allocated once: centred tiles (`queries` rows on the left, as few as
 /// the call has), their product, a row's upper bounds, the queries' product floors of a column
-/// pass and the positions that pass a row's test.
+/// pass and the positions that pass a row's test (at most a tile's).
 template <class T>
 struct GemmSearch<T>::Workspace {
   std::vector<T> left, right, products, uppers, floors;
@@ -235,7 +237,7 @@ struct GemmSearch<T>::Workspace {
         products(to_size(queries * tile)),
         uppers(to_size(tile)),
         floors(to_size(tile)),
-        passing(to_size(std::max(queries, tile))) {}
+        passing(to_size(tile)) {}
 };
 
 /// The product test of one row of a tile: calls each(j) for the j < count with
@@ -302,10 +304,6 @@ void GemmSearch<T>::arrange() {
   const std::vector<T> original = std::move(rows_);
   const std::vector<T> norms = std::move(norms_);
   const auto row_of = [&](Index i) { return original.data() + i * d_; };
-  const auto distance2 = [&](Index a, Index b) {
-    const T* y = row_of(b);
-    return lane_distances<1>(row_of(a), d_, [y](Index j, std::size_t) { return y[j]; })[0];
-  };
   order_.resize(to_size(n_));
   std::iota(order_.begin(), order_.end(), Index{0});
   // The row of [begin, end) farthest from row `from`, the smaller index on ties.
@@ -314,7 +312,7 @@ void GemmSearch<T>::arrange() {
     T longest = -1;
     for (Index p = begin; p < end; ++p) {
       const Index i = order_[to_size(p)];
-      const T length = distance2(from, i);
+      const T length = exact_distance2(row_of(from), row_of(i), d_);
       if (length > longest || (length == longest && i < found)) {
         found = i;
         longest = length;
@@ -377,9 +375,7 @@ void GemmSearch<T>::measure_tiles() {
     }
     for (Index j = 0; j < d_; ++j) c[j] = mean_[to_size(j)] + c[j] / static_cast<T>(count);
     for (Index p = first; p < first + count; ++p) {
-      const T length =
-          lane_distances<1>(stored(p), d_, [c](Index j, std::size_t) { return c[j]; })[0];
-      radii2_[to_size(t)] = std::max(radii2_[to_size(t)], length);
+      radii2_[to_size(t)] = std::max(radii2_[to_size(t)], exact_distance2(stored(p), c, d_));
     }
   }
   // The exact formula errs by g(d + 2) relatively and (2d + 1) lambda absolutely (see
@@ -392,8 +388,7 @@ void GemmSearch<T>::measure_tiles() {
 
 template <class T>
 T GemmSearch<T>::tile_gap(const T* x, Index t) const noexcept {
-  const T* c = centres_.data() + t * d_;
-  const T to_centre = lane_distances<1>(x, d_, [c](Index j, std::size_t) { return c[j]; })[0];
+  const T to_centre = exact_distance2(x, ball_centre(t), d_);
   // At most the true distance to the centre, less at least the true radius: every row of the
   // tile is at least this far from x (the triangle inequality).
   const T near = std::sqrt(std::max(T{0}, to_centre * (1 - ball_margin_) - ball_floor_));
@@ -539,7 +534,7 @@ void GemmSearch<T>::search_unpaired(Index n_queries, Index k, Neighbors<T>& out,
   Workspace work(d_, queries);
   States states(queries, k);
   std::vector<T> gaps(to_size(queries * tiles_));  // query i, tile t at i * tiles_ + t
-  std::vector<T> nearest(to_size(tiles_));
+  std::vector<T> from_group(to_size(tiles_));
   std::vector<T> middle(to_size(d_));
   std::vector<Index> visit(to_size(tiles_));
   for (Index first_query = 0; first_query < n_queries; first_query += tile) {
@@ -556,15 +551,12 @@ void GemmSearch<T>::search_unpaired(Index n_queries, Index k, Neighbors<T>& out,
       for (Index j = 0; j < d_; ++j) middle[to_size(j)] += states.query[to_size(i)][j];
     }
     for (T& value : middle) value /= static_cast<T>(m);
-    for (Index t = 0; t < tiles_; ++t) {
-      const T* c = centres_.data() + t * d_;
-      nearest[to_size(t)] =
-          lane_distances<1>(middle.data(), d_, [c](Index j, std::size_t) { return c[j]; })[0];
-    }
+    for (Index t = 0; t < tiles_; ++t)
+      from_group[to_size(t)] = exact_distance2(middle.data(), ball_centre(t), d_);
     std::iota(visit.begin(), visit.end(), Index{0});
     std::sort(visit.begin(), visit.end(), [&](Index a, Index b) {
-      return nearest[to_size(a)] < nearest[to_size(b)] ||
-             (nearest[to_size(a)] == nearest[to_size(b)] && a < b);
+      return from_group[to_size(a)] < from_group[to_size(b)] ||
+             (from_group[to_size(a)] == from_group[to_size(b)] && a < b);
     });
     for (const Index t : visit) {
       const auto needed = [&] {
@@ -651,14 +643,8 @@ void GemmSearch<T>::query_self(Index k, Neighbors<T>& out, bool paired) const {
   std::vector<Pair> pairs;
   pairs.reserve(to_size(tiles_ * (tiles_ + 1) / 2));
   for (Index a = 0; a < tiles_; ++a) {
-    const T* centre_a = centres_.data() + a * d_;
-    for (Index b = a; b < tiles_; ++b) {
-      const T* centre_b = centres_.data() + b * d_;
-      pairs.push_back(
-          {lane_distances<1>(centre_a, d_,
-                             [centre_b](Index j, std::size_t) { return centre_b[j]; })[0],
-           a, b});
-    }
+    for (Index b = a; b < tiles_; ++b)
+      pairs.push_back({exact_distance2(ball_centre(a), ball_centre(b), d_), a, b});
   }
   // Every tile's own pair first, even where two centres coincide: it sets the bounds.
   std::sort(pairs.begin(), pairs.end(), [](const Pair& x, const Pair& y) {

@@ -54,6 +54,12 @@ inline std::array<T, Lanes> lane_distances(const T* query, Index d, Value value)
   return sums;
 }
 
+/// lane_distances for one pair: the exact formula's squared distance between x and y.
+template <class T>
+inline T exact_distance2(const T* x, const T* y, Index d) noexcept {
+  return lane_distances<1>(x, d, [y](Index j, std::size_t) { return y[j]; })[0];
+}
+
 /// One neighbour candidate; candidates order by squared distance, then by the smaller row index,
 /// so ties never depend on the order in which rows are visited.
 template <class T>
